@@ -1,0 +1,62 @@
+"""``or``, ``and``, ``not`` blocks. All-predicate blocks compile into one function; blocks
+holding batch filters fall back to set operations over the resources they keep."""
+from .core import Filter, all_of, any_of, filters, keys_of, parse
+
+
+class BooleanFilter(Filter):
+    def __init__(self, data, manager, path=()):
+        super().__init__(data, manager)
+        name = next(iter(data))
+        self.children = parse(data[name], manager, tuple(path) + (name,))
+        self.predicate = all(c.predicate for c in self.children)
+        if self.predicate:
+            self.match = self.compile([c.match for c in self.children])
+
+    def keys(self):
+        return keys_of(self.children)
+
+    def _ids(self, resources):
+        return {id(r) for r in resources}
+
+
+@filters.register("or")
+class Or(BooleanFilter):
+    compile = staticmethod(any_of)
+
+    def process(self, resources, event=None):
+        if self.predicate:
+            return super().process(resources, event)
+        kept, remaining = set(), list(resources)
+        for child in self.children:
+            if not remaining:
+                break
+            matched = self._ids(child.process(remaining, event))
+            kept |= matched
+            remaining = [r for r in remaining if id(r) not in matched]
+        return [r for r in resources if id(r) in kept]
+
+
+@filters.register("and")
+class And(BooleanFilter):
+    compile = staticmethod(all_of)
+
+    def process(self, resources, event=None):
+        if self.predicate:
+            return super().process(resources, event)
+        from .core import apply
+        return apply(self.children, resources, event)
+
+
+@filters.register("not")
+class Not(BooleanFilter):
+    @staticmethod
+    def compile(fns):
+        inner = all_of(fns)
+        return lambda r, e: not inner(r, e)
+
+    def process(self, resources, event=None):
+        if self.predicate:
+            return super().process(resources, event)
+        from .core import apply
+        dropped = self._ids(apply(self.children, resources, event))
+        return [r for r in resources if id(r) not in dropped]

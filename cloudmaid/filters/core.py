@@ -1,0 +1,110 @@
+"""Filter base, the filter registry and the parser from policy data to compiled filters.
+
+A filter either is a predicate (``match(resource) -> bool``, compiled once per policy) or
+works on the whole batch (``process(resources, event)``: related lookups, API calls). Runs of
+predicate filters are fused into one function so that the engine walks resources once.
+"""
+from ..element import Element
+from ..errors import PolicyError
+from ..registry import Registry
+
+filters = Registry("filters")
+BOOLEAN = ("or", "and", "not")
+
+
+class Filter(Element):
+    #: True when match() decides alone, without batch work
+    predicate = True
+
+    def match(self, resource, event=None):
+        raise NotImplementedError
+
+    def process(self, resources, event=None):
+        match = self.match
+        return [r for r in resources if match(r, event)]
+
+    def keys(self):
+        """Top-level resource keys this filter reads (None: unknown/all). Lets managers fetch
+        only the per-resource details a policy needs (S3)."""
+        return set()
+
+
+def parse(data, manager, path=("filters",)):
+    """Policy filter list -> list of Filter objects. Raises PolicyError with a key path."""
+    return [parse_one(item, manager, path + (i,)) for i, item in enumerate(data or ())]
+
+
+def parse_one(item, manager, path):
+    from . import boolean, value  # noqa: F401 -- registers the core filters
+    rtype = manager.type if manager else "*"
+    if isinstance(item, dict) and len(item) == 1 and next(iter(item)) in BOOLEAN:
+        name = next(iter(item))
+        return filters.get(name)(item, manager, path=path)
+    if isinstance(item, dict) and "type" not in item:
+        return filters.get("value")(value.shorthand(item), manager)
+    name = item.get("type") if isinstance(item, dict) else item
+    cls = filters.get(name, rtype)
+    if cls is None:
+        raise PolicyError(f"unknown filter '{name}'", path)
+    f = cls(item, manager)
+    return f
+
+
+def apply(filter_list, resources, event=None):
+    """Run filters in order; consecutive predicates are fused into one pass."""
+    for stage in fuse(filter_list):
+        if not resources:
+            break
+        resources = stage(resources, event)
+    return resources
+
+
+def fuse(filter_list):
+    stages, preds = [], []
+
+    def flush():
+        if preds:
+            stages.append(_pass(all_of([p.match for p in preds])))
+            preds.clear()
+
+    for f in filter_list:
+        if f.predicate:
+            preds.append(f)
+        else:
+            flush()
+            stages.append(f.process)
+    flush()
+    return stages
+
+
+def _pass(fn):
+    return lambda resources, event: [r for r in resources if fn(r, event)]
+
+
+def all_of(fns):
+    if len(fns) == 1:
+        return fns[0]
+    if len(fns) == 2:
+        a, b = fns
+        return lambda r, e: a(r, e) and b(r, e)
+    return lambda r, e: all(f(r, e) for f in fns)
+
+
+def any_of(fns):
+    if len(fns) == 1:
+        return fns[0]
+    if len(fns) == 2:
+        a, b = fns
+        return lambda r, e: a(r, e) or b(r, e)
+    return lambda r, e: any(f(r, e) for f in fns)
+
+
+def keys_of(filter_list):
+    """Union of keys the filters read; None when any filter cannot tell."""
+    out = set()
+    for f in filter_list:
+        k = f.keys()
+        if k is None:
+            return None
+        out |= k
+    return out

@@ -1,0 +1,170 @@
+"""Policy: one policy's runtime (resources -> filters -> safety limits -> actions -> output).
+
+This module is on the Lambda path: it imports no YAML, schema or CLI code. Loading files and
+validating them live in loader.py and validate.py.
+"""
+import logging
+import re
+import time
+import uuid
+
+from . import __version__
+from .actions import core as actions_core
+from .errors import PolicyError
+from .filters import core as filters_core
+from .modes import modes
+from .output import PolicyOutput
+from .resources.manager import ResourceManager
+
+log = logging.getLogger("cloudmaid.policy")
+_VARIABLE = re.compile(r"\{(account_id|account|region|partition|now)\}")
+
+
+def load_plugins():
+    """Register every resource type, filter, action and mode."""
+    from . import plugins
+    plugins.load_all()
+
+
+def interpolate(data, variables):
+    """Replace ``{account_id}``, ``{region}``, ``{partition}``, ``{now}`` in every string."""
+    if isinstance(data, str):
+        if "{" not in data:
+            return data
+        return _VARIABLE.sub(lambda m: str(variables[m.group(1)]), data)
+    if isinstance(data, dict):
+        return {k: interpolate(v, variables) for k, v in data.items()}
+    if isinstance(data, list):
+        return [interpolate(v, variables) for v in data]
+    return data
+
+
+class LazyVariables(dict):
+    """Variables whose values (the account id needs an STS call) are computed on first use."""
+
+    def __init__(self, ctx):
+        super().__init__()
+        self.ctx = ctx
+
+    def __missing__(self, key):
+        value = {"account_id": lambda: self.ctx.account_id, "account": lambda: self.ctx.account_id,
+                 "region": lambda: self.ctx.region, "partition": lambda: self.ctx.partition,
+                 "now": lambda: self.ctx.now.isoformat()}[key]()
+        self[key] = value
+        return value
+
+
+class MaxResourcesExceeded(Exception):
+    pass
+
+
+class Policy:
+    def __init__(self, data, ctx):
+        load_plugins()
+        self.raw = data
+        self.ctx = ctx
+        self.data = interpolate(data, LazyVariables(ctx))
+        self.name = self.data["name"]
+        self.resource_type = self.data["resource"]
+        self.manager = ResourceManager.for_type(ctx, self.resource_type)
+        mode_data = self.data.get("mode") or {"type": "pull"}
+        mode_cls = modes.get(mode_data.get("type", "pull"))
+        if mode_cls is None:
+            raise PolicyError(f"unknown mode '{mode_data.get('type')}'", ("mode", "type"))
+        self.mode = mode_cls(mode_data, self)
+        self.filters = filters_core.parse(self.data.get("filters"), self.manager)
+        self.actions = actions_core.parse(self.data.get("actions"), self.manager)
+        self.conditions = filters_core.parse(self.data.get("conditions"), None, ("conditions",))
+
+    @property
+    def event_mode(self):
+        return self.mode.event_mode
+
+    def conditions_pass(self):
+        if not self.conditions:
+            return True
+        env = {"name": self.name, "resource": self.resource_type, "region": self.ctx.region,
+               "account_id": self.ctx.account_id, "provider": "aws", "now": self.ctx.now,
+               "policy": self.raw}
+        return bool(filters_core.apply(self.conditions, [env]))
+
+    def run(self, event=None, lambda_context=None):
+        """Run once (poll mode, or one event in event mode); returns the metadata record."""
+        if not self.conditions_pass():
+            log.info("policy:%s skipped: conditions not met in %s", self.name, self.ctx.region)
+            return None
+        before = self.ctx.counter.snapshot()
+        meta = {
+            "policy": self.raw,
+            "version": __version__,
+            "execution": {"id": getattr(lambda_context, "aws_request_id", None) or str(uuid.uuid4()),
+                          "start": time.time(), "mode": self.mode.type},
+            "config": {"region": self.ctx.region, "account_id": self.ctx._account_id,
+                       "dryrun": self.ctx.dryrun},
+            "actions": [],
+            "errors": [],
+        }
+        out = PolicyOutput(self.ctx.output_dir, self.name, self.ctx.session_factory)
+        with out:
+            t0 = time.time()
+            candidates = self.mode.resources(event)
+            self.manager.ensure_details(candidates, filters_core.keys_of(self.filters))
+            matched = filters_core.apply(self.filters, candidates, event)
+            t1 = time.time()
+            log.info("policy:%s resource:%s region:%s count:%d time:%.2f", self.name,
+                     self.resource_type, self.ctx.region, len(matched), t1 - t0)
+            meta["resources"] = {"candidates": len(candidates), "matched": len(matched)}
+            out.write("resources.json", matched)
+            try:
+                self.check_limits(matched, candidates)
+                if not self.ctx.dryrun and matched:
+                    self.apply_actions(matched, meta)
+            except MaxResourcesExceeded as e:
+                log.error("policy:%s %s", self.name, e)
+                meta["errors"].append(str(e))
+            meta["execution"]["end"] = time.time()
+            meta["execution"]["duration"] = meta["execution"]["end"] - meta["execution"]["start"]
+            meta["metrics"] = {"ResourceCount": len(matched), "ResourceTime": t1 - t0,
+                               "ActionTime": time.time() - t1}
+            meta["api-stats"] = self.ctx.counter.since(before)
+            meta["config"]["account_id"] = self.ctx._account_id
+            out.write("metadata.json", meta)
+        meta["matched"] = matched
+        return meta
+
+    def check_limits(self, matched, candidates):
+        limit = self.data.get("max-resources")
+        percent = self.data.get("max-resources-percent")
+        op = "or"
+        if isinstance(limit, dict):
+            percent = limit.get("percent", percent)
+            op = limit.get("op", "or")
+            limit = limit.get("amount")
+        over = []
+        if limit is not None:
+            over.append(len(matched) > limit)
+        if percent is not None and candidates:
+            over.append(len(matched) * 100.0 / len(candidates) > percent)
+        if over and (all(over) if op == "and" else any(over)):
+            raise MaxResourcesExceeded(
+                f"max-resources exceeded: {len(matched)} of {len(candidates)} resources matched "
+                f"(max-resources: {self.data.get('max-resources')}, "
+                f"max-resources-percent: {percent}); no action taken")
+
+    def apply_actions(self, resources, meta):
+        for action in self.actions:
+            t = time.time()
+            try:
+                result = action.run(resources)
+            except Exception as e:  # an action bug must not hide the others' results
+                log.exception("policy:%s action:%s failed", self.name, action.type)
+                result = {"action": action.type, "resources": len(resources), "succeeded": 0,
+                          "failed": [{"id": None, "error": f"{type(e).__name__}: {e}"}]}
+            result["duration"] = time.time() - t
+            meta["actions"].append(result)
+            for f in result["failed"]:
+                log.error("policy:%s action:%s resource:%s error:%s", self.name, action.type,
+                          f["id"], f["error"])
+                meta["errors"].append(f"{action.type} {f['id']}: {f['error']}")
+            if action.writes:
+                self.manager.invalidate()

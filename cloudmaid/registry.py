@@ -1,0 +1,36 @@
+"""One small generic registry: policy names -> classes, optionally scoped per resource type.
+
+Filters, actions and modes register explicitly with ``@registry.register("name")``. A name may
+be registered for all resource types (``"*"``) or for a few (``resources=("ec2",)``); a scoped
+registration wins over the generic one, so ``delete`` can mean a different class per type.
+"""
+
+
+class Registry:
+    def __init__(self, kind):
+        self.kind = kind
+        self._by_name = {}
+
+    def register(self, name, resources=("*",), aliases=()):
+        def decorate(cls):
+            cls.type = name
+            for alias in (name, *aliases):
+                scopes = self._by_name.setdefault(alias, {})
+                for resource in resources:
+                    scopes[resource] = cls
+            return cls
+
+        return decorate
+
+    def get(self, name, resource="*"):
+        scopes = self._by_name.get(name)
+        if not scopes:
+            return None
+        return scopes.get(resource) or scopes.get("*")
+
+    def names(self, resource="*"):
+        """Names usable on ``resource`` (all generic ones plus its own), sorted."""
+        return sorted(n for n, scopes in self._by_name.items() if "*" in scopes or resource in scopes)
+
+    def __contains__(self, name):
+        return name in self._by_name
