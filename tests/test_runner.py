@@ -1,0 +1,53 @@
+"""Runs of several policies: shared describes, invalidation after writes, exit codes."""
+import json
+
+from cloudmaid import loader
+from cloudmaid.runner import RunOptions, run_policies
+from cloudmaid.validate import PolicySpec
+
+from .conftest import run_instances
+
+
+def specs_of(policies):
+    source = loader.Source("p.yml", {"policies": policies}, {})
+    return [PolicySpec(p, source, i) for i, p in enumerate(policies)]
+
+
+def api_stats(out, name):
+    return json.loads((out / name / "metadata.json").read_text())["api-stats"]
+
+
+def test_policies_share_one_describe(aws, ec2, tmp_path):
+    run_instances(ec2, count=2)
+    policies = [{"name": f"p{i}", "resource": "ec2", "filters": [{"State.Name": "running"}]}
+                for i in range(3)]
+    code = run_policies(specs_of(policies), RunOptions(output_dir=str(tmp_path), account_id="123456789012"),
+                        echo=lambda *a, **k: None)
+    assert code == 0
+    calls = [api_stats(tmp_path, f"p{i}").get("ec2.DescribeInstances", 0) for i in range(3)]
+    assert calls == [1, 0, 0]
+
+
+def test_write_action_invalidates_shared_describe(aws, ec2, tmp_path):
+    run_instances(ec2, count=2)
+    policies = [
+        {"name": "a-stop", "resource": "ec2", "actions": ["stop"]},
+        {"name": "b-stopped", "resource": "ec2", "filters": [{"State.Name": "stopped"}]},
+    ]
+    code = run_policies(specs_of(policies), RunOptions(output_dir=str(tmp_path), account_id="123456789012"),
+                        echo=lambda *a, **k: None)
+    assert code == 0
+    assert api_stats(tmp_path, "b-stopped") == {"ec2.DescribeInstances": 1}
+    matched = json.loads((tmp_path / "b-stopped" / "resources.json").read_text())
+    assert len(matched) == 2
+
+
+def test_max_resources_exit_code(aws, ec2, tmp_path):
+    run_instances(ec2, count=3)
+    policies = [{"name": "p", "resource": "ec2", "max-resources-percent": 50, "actions": ["stop"]}]
+    lines = []
+    code = run_policies(specs_of(policies), RunOptions(output_dir=str(tmp_path), account_id="123456789012"),
+                        echo=lambda line, **k: lines.append(line))
+    assert code == 1
+    meta = json.loads((tmp_path / "p" / "metadata.json").read_text())
+    assert "max-resources" in meta["errors"][0] and meta["actions"] == []
