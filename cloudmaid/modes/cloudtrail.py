@@ -1,0 +1,100 @@
+"""cloudtrail: the policy runs on CloudTrail API calls delivered by EventBridge.
+
+``events`` holds shortcut names from events/trail.py or ``{source, event, ids}`` dicts whose
+``ids`` is a JMESPath relative to ``detail`` (or to the whole event when it starts with
+``detail.``). Failed calls (``detail.errorCode`` set) created nothing and are skipped.
+"""
+import jmespath
+
+from ..errors import EventError
+from ..events import pattern, trail
+from .core import COMMON_SCHEMA, EventMode, modes, suggest
+
+EVENT_SPEC = {"type": "object", "required": ["event", "source", "ids"],
+              "additionalProperties": False,
+              "properties": {"source": {"type": "string"}, "event": {"type": "string"},
+                             "ids": {"type": "string"}}}
+
+
+@modes.register("cloudtrail")
+class CloudTrailMode(EventMode):
+    schema = {**COMMON_SCHEMA,
+              "events": {"type": "array", "items": {"oneOf": [{"type": "string"}, EVENT_SPEC]}}}
+    required = ("events",)
+
+    def specs(self):
+        """The configured events as ``{event, source, ids}`` rows (unknown shortcuts dropped)."""
+        out = []
+        for e in self.data.get("events") or ():
+            row = trail.lookup(e) if isinstance(e, str) else e
+            if isinstance(row, dict) and row.get("event") and row.get("source"):
+                out.append(row)
+        return out
+
+    def rule(self):
+        specs = self.specs()
+        sources = sorted({s["source"] for s in specs})
+        p = {"source": sorted({trail.eventbridge_source(s) for s in sources}),
+             "detail-type": sorted({trail.detail_type(s) for s in sources}),
+             "detail": {"eventSource": sources,
+                        "eventName": sorted({s["event"] for s in specs})}}
+        return {"pattern": pattern.canonical(pattern.merge(p, self.data.get("pattern")))}
+
+    def skip_reason(self, event):
+        reason = super().skip_reason(event)
+        if reason:
+            return reason
+        code = (event.get("detail") or {}).get("errorCode")
+        if code:
+            return f"failed API call ({code}); nothing was created or changed"
+        return None
+
+    def ids(self, event):
+        detail = event.get("detail") if isinstance(event, dict) else None
+        if not isinstance(detail, dict) or not detail.get("eventName"):
+            raise EventError("not a CloudTrail event: no detail.eventName")
+        name, source = detail.get("eventName"), detail.get("eventSource")
+        for spec in self.specs():
+            if spec["event"] != name or spec["source"] != source:
+                continue
+            expr = spec.get("ids")
+            if not expr:
+                raise EventError(f"no ids expression for {source} {name}")
+            found = jmespath.search(expr, event if expr.startswith("detail.") else detail)
+            if found:
+                return [str(i) for i in _flatten(found)]
+        return []
+
+    def validate(self):
+        out = super().validate()
+        events = self.data.get("events")
+        if not events:
+            out.append((("events",), "cloudtrail mode needs at least one event"))
+            return out
+        for i, e in enumerate(events):
+            if isinstance(e, str):
+                if trail.lookup(e) is None:
+                    out.append((("events", i), f"unknown CloudTrail shortcut '{e}'"
+                                f"{suggest(e, trail.SHORTCUTS)}; use a {{source, event, ids}} "
+                                f"entry for other API calls"))
+            elif isinstance(e, dict):
+                missing = [k for k in ("source", "event", "ids") if not e.get(k)]
+                if missing:
+                    out.append((("events", i), f"missing {', '.join(missing)}"))
+                if isinstance(e.get("ids"), str):
+                    try:
+                        jmespath.compile(e["ids"])
+                    except jmespath.exceptions.ParseError as err:
+                        out.append((("events", i, "ids"), f"invalid JMESPath '{e['ids']}': "
+                                    f"{str(err).splitlines()[0]}"))
+            else:
+                out.append((("events", i), "expected a shortcut name or {source, event, ids}"))
+        return out
+
+
+def _flatten(value):
+    if isinstance(value, list):
+        for v in value:
+            yield from _flatten(v)
+    elif value is not None:
+        yield value

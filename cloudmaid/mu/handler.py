@@ -1,0 +1,161 @@
+"""The Lambda entry point: ``handler(event, context)``.
+
+The function's zip holds ``config.json`` ({"policy": ..., "options": ...}) beside the entry
+module ``maid_handler.py``. The config, the Context and the Policy are built once per
+container; each event then goes mode -> ids -> one batched describe -> filters -> max-resources
+-> actions -> output through the same ``Policy.run`` as poll mode. Events that are not for the
+policy, or that it cannot use, are logged and return cleanly (raising would make Lambda retry
+them). One JSON log line per event says what happened.
+
+Imports stay light (no YAML, jsonschema, click): this is on the cold-start path.
+"""
+import datetime
+import json
+import logging
+import os
+import sys
+
+from ..errors import EventError
+
+CONFIG_FILE = "config.json"
+#: environment variable naming the folder that holds config.json (tests, local runs)
+ROOT_ENV = "MAID_FUNCTION_ROOT"
+
+log = logging.getLogger("cloudmaid.handler")
+_runtime = None
+
+
+def function_root():
+    """Where config.json lives: $MAID_FUNCTION_ROOT, else beside maid_handler.py, else
+    $LAMBDA_TASK_ROOT, else the working directory."""
+    root = os.environ.get(ROOT_ENV)
+    if root:
+        return root
+    entry = sys.modules.get("maid_handler")
+    if entry is not None and getattr(entry, "__file__", None):
+        return os.path.dirname(os.path.abspath(entry.__file__))
+    return os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd()
+
+
+def load_config(root=None):
+    with open(os.path.join(root or function_root(), CONFIG_FILE)) as fh:
+        return json.load(fh)
+
+
+def arn_parts(arn):
+    """``arn:aws:lambda:us-east-1:123456789012:function:f`` -> (partition, region, account)."""
+    parts = (arn or "").split(":")
+    if len(parts) < 6 or parts[0] != "arn":
+        return "aws", None, None
+    return parts[1], parts[3] or None, parts[4] or None
+
+
+class Runtime:
+    """What one container keeps between invocations: the context and the policy."""
+
+    def __init__(self, config, lambda_context=None):
+        from ..context import Context
+        from ..policy import Policy
+        from ..session import SessionFactory
+
+        self.policy_data = config["policy"]
+        self.options = config.get("options") or {}
+        partition, region, account = arn_parts(getattr(lambda_context, "invoked_function_arn", None))
+        region = (self.options.get("region") or region or os.environ.get("AWS_REGION")
+                  or os.environ.get("AWS_DEFAULT_REGION"))
+        self.ctx = Context(SessionFactory(region=region), region=region,
+                           account_id=self.options.get("account_id") or account,
+                           partition=partition, dryrun=bool(self.options.get("dryrun")),
+                           output_dir=self.options.get("output_dir"))
+        self.policy = Policy(self.policy_data, self.ctx)
+        if not self.ctx.output_dir:
+            out = (self.policy.mode.data.get("execution-options") or {}).get("output_dir")
+            # the function's file system is read-only: only an S3 output makes sense there
+            if isinstance(out, str) and out.startswith("s3://"):
+                self.ctx.output_dir = out
+        self._members = {}
+        level = self.options.get("log_level", "INFO")
+        logging.getLogger("cloudmaid").setLevel(level)
+        if not logging.getLogger().handlers:
+            logging.basicConfig(level=level, format="%(levelname)s %(name)s %(message)s")
+
+    def policy_for(self, event):
+        """The policy to run: the home one, or one built for the member account of the event
+        when the mode has ``member-role`` (a central function serving many accounts)."""
+        from ..context import Context
+        from ..policy import Policy
+        from ..session import SessionFactory
+
+        template = (self.policy_data.get("mode") or {}).get("member-role")
+        account = self.policy.mode.member_account(event) if template else None
+        if not account or account == self.ctx._account_id:
+            return self.policy
+        region = (event.get("region") if isinstance(event, dict) else None) or self.ctx.region
+        key = (account, region)
+        if key not in self._members:
+            role = template.replace("{account_id}", account).replace("{account}", account)
+            ctx = Context(SessionFactory(region=region, assume_role=role), region=region,
+                          account_id=account, partition=self.ctx.partition,
+                          dryrun=self.ctx.dryrun, output_dir=self.ctx.output_dir)
+            self._members[key] = Policy(self.policy_data, ctx)
+        return self._members[key]
+
+
+def handler(event, context):
+    """Lambda entry point."""
+    global _runtime
+    if _runtime is None:
+        _runtime = Runtime(load_config(), context)
+    return process(_runtime.policy_for(event), event, context)
+
+
+def reset():
+    """Forget the container state (tests; a new config)."""
+    global _runtime
+    _runtime = None
+
+
+def process(policy, event, lambda_context=None):
+    """Run ``policy`` on one event; returns (and logs as one JSON line) a summary record.
+
+    Shared by the deployed handler and ``maid run --event`` (mu/local.py)."""
+    ctx, mode = policy.ctx, policy.mode
+    # a warm container must not reuse the last event's describe results or clock
+    ctx.cache.clear()
+    ctx.now = datetime.datetime.now(datetime.timezone.utc)
+    record = {"policy": policy.name, "mode": mode.type, "resource": policy.resource_type,
+              "request_id": getattr(lambda_context, "aws_request_id", None)}
+    try:
+        reason = mode.skip_reason(event)
+        if reason:
+            return _emit(record, "skipped", reason=reason)
+        if getattr(mode, "uses_ids", True):
+            ids = mode.resource_ids(event)
+            record["ids"] = ids
+            if not ids:
+                return _emit(record, "skipped",
+                             reason=f"the event names no {policy.resource_type} resource")
+        meta = policy.run(event, lambda_context)
+        evaluation = mode.finish(event, meta)
+    except EventError as e:
+        return _emit(record, "invalid", reason=str(e))
+    except Exception as e:
+        _emit(record, "failed", reason=f"{type(e).__name__}: {e}", level=logging.ERROR)
+        raise
+    if meta is None:
+        return _emit(record, "skipped", reason="policy conditions not met")
+    extra = {"matched": [policy.manager.resource_id(r) for r in meta["matched"]],
+             "candidates": meta["resources"]["candidates"],
+             "actions": [{"action": a["action"], "succeeded": a["succeeded"],
+                          "failed": len(a["failed"])} for a in meta["actions"]],
+             "errors": meta["errors"], "api_calls": meta["api-stats"],
+             "duration": round(meta["execution"]["duration"], 3)}
+    if evaluation:
+        extra["evaluation"] = evaluation["ComplianceType"]
+    return _emit(record, "error" if meta["errors"] else "ok", **extra)
+
+
+def _emit(record, status, level=logging.INFO, **fields):
+    record = dict(record, status=status, **fields)
+    log.log(level, json.dumps(record, sort_keys=True, default=str))
+    return record
