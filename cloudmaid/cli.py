@@ -1,11 +1,40 @@
-"""The ``maid`` command line: parse arguments, call the library, print. No logic here."""
+"""The ``maid`` command line: parse arguments, call the library, print. No logic here.
+
+Exit codes: 0 ok; 1 invalid input or a policy/action failed; 2 usage error (click's).
+Unexpected errors print one line (``-v`` shows the traceback), never a bare traceback.
+"""
 import fnmatch
+import json
 import logging
 import sys
+import traceback
 
 import click
 
 from . import __version__
+
+
+class MaidGroup(click.Group):
+    """Turns any unexpected exception into one line and exit code 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except Exception as e:
+            verbose = (ctx.params or {}).get("verbose", 0)
+            if verbose:
+                traceback.print_exc()
+            text = (str(e).strip().splitlines() or [""])[0]
+            name = type(e).__name__
+            click.echo(f"error: {name}: {text}" if text else f"error: {name}", err=True)
+            if not verbose:
+                click.echo("(run with -v for details)", err=True)
+            sys.exit(1)
 
 
 def _fail(lines):
@@ -20,8 +49,20 @@ def _select(specs, patterns):
     return [s for s in specs if any(fnmatch.fnmatch(s.name or "", p) for p in patterns)]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-v", "--verbose", count=True, help="More log output.")
+def _load(files, patterns=()):
+    """Validated, selected policy specs; exits 1 on any problem."""
+    from .validate import load_and_check
+    specs, problems = load_and_check(files)
+    if problems:
+        _fail(problems)
+    selected = _select(specs, patterns)
+    if not selected:
+        _fail([f"no policy matches {', '.join(patterns)}" if patterns else "no policies"])
+    return selected
+
+
+@click.group(cls=MaidGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True, help="More log output (-vv: debug).")
 def main(verbose):
     """cloudmaid: policy-as-code rules engine for AWS."""
     logging.basicConfig(level=logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING,
@@ -63,15 +104,54 @@ def validate(files):
 def run(files, output_dir, patterns, regions, profile, assume_role, dryrun, plan, event_file,
         retry_mode, max_attempts, account_id):
     """Run poll-mode policies; deploy (or --plan, or --event run) event-mode ones."""
+    from .progress import Progress
     from .runner import RunOptions, run_policies
-    from .validate import load_and_check
-    specs, problems = load_and_check(files)
-    if problems:
-        _fail(problems)
-    specs = _select(specs, patterns)
-    if not specs:
-        _fail([f"no policy matches {', '.join(patterns)}"])
+    specs = _load(files, patterns)
     options = RunOptions(output_dir=output_dir, regions=list(regions), profile=profile,
                          assume_role=assume_role, dryrun=dryrun, plan=plan, event_file=event_file,
                          retry_mode=retry_mode, max_attempts=max_attempts, account_id=account_id)
-    sys.exit(run_policies(specs, options, echo=click.echo))
+    total = None if "all" in regions else len(specs) * max(1, len(regions))
+    with Progress(total=total, label="maid run") as progress:
+        code = run_policies(specs, options, echo=progress.echo(click.echo))
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("-s", "--output-dir", required=True, help="Output folder or s3://bucket/prefix of the run.")
+@click.option("-p", "--policies", "patterns", multiple=True, help="Only policies whose name matches (glob).")
+@click.option("-r", "--region", default=None, help="Region sub-folder of a multi-region run.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.option("--field", "fields", multiple=True, metavar="HEADER=EXPR",
+              help="Extra column: tag:Key or a JMESPath expression.")
+@click.option("--no-default-fields", is_flag=True, help="Only the --field columns.")
+def report(files, output_dir, patterns, region, fmt, fields, no_default_fields):
+    """Print what the last run matched (OUT/<policy>/resources.json)."""
+    from .report import ReportError
+    from .report import report as make_report
+    specs = _load(files, patterns)
+    try:
+        text = make_report([(s.name, s.data["resource"]) for s in specs], output_dir, fmt,
+                           fields, not no_default_fields, region)
+    except ReportError as e:
+        _fail([str(e)])
+    click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("selector", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON Schema (for editors).")
+def schema(selector, as_json):
+    """The policy vocabulary: resources, their filters and actions, modes.
+
+    SELECTOR is RESOURCE, RESOURCE.filters, RESOURCE.actions, RESOURCE.filters.NAME,
+    RESOURCE.actions.NAME, mode or mode.NAME.
+    """
+    from . import schema as schema_mod
+    try:
+        if as_json:
+            click.echo(json.dumps(schema_mod.json_schema(selector), indent=2))
+        else:
+            click.echo(schema_mod.vocabulary(selector), nl=False)
+    except schema_mod.SchemaLookupError as e:
+        _fail([str(e)])

@@ -80,14 +80,30 @@ def loads(text, file="<string>"):
 
 
 def load(path):
+    path = os.fspath(path)
     try:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
     except OSError as e:
         raise LoadError(path, 0, f"cannot read file: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise LoadError(path, 0, "cannot read file: not UTF-8 text") from None
     if path.endswith(".json"):
-        try:
-            json.loads(text)
-        except json.JSONDecodeError as e:
-            raise LoadError(path, e.lineno, f"invalid JSON: {e.msg}") from None
-    return loads(text, os.fspath(path))
+        return _load_json(path, text)
+    return loads(text, path)
+
+
+def _load_json(path, text):
+    """JSON is parsed strictly by ``json``; the YAML parser (JSON is YAML) gives the lines."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise LoadError(path, e.lineno, f"invalid JSON: {e.msg} (column {e.colno})") from None
+    try:
+        # tabs are whitespace in JSON but not in YAML indentation; in valid JSON they never
+        # occur inside strings, so replacing them changes no value
+        source = loads(text.replace("\t", " "), path)
+    except LoadError:
+        return Source(path, data, {})
+    source.data = data
+    return source

@@ -32,5 +32,17 @@ class Registry:
         """Names usable on ``resource`` (all generic ones plus its own), sorted."""
         return sorted(n for n, scopes in self._by_name.items() if "*" in scopes or resource in scopes)
 
+    def scopes(self, name):
+        """Resource types ``name`` is registered for (``"*"`` for all), sorted; read-only."""
+        return sorted(self._by_name.get(name, ()))
+
+    def items(self, resource="*"):
+        """``[(name, class)]`` usable on ``resource``, sorted by name; read-only."""
+        return [(n, self.get(n, resource)) for n in self.names(resource)]
+
+    def all_names(self):
+        """Every registered name, whatever its scope, sorted."""
+        return sorted(self._by_name)
+
     def __contains__(self, name):
         return name in self._by_name
