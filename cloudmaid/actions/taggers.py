@@ -1,0 +1,144 @@
+"""How tags are written, per AWS service: the tag actions say what, a tagger says how.
+
+A tagger is chosen by the resource type's service (``manager.rtype.service``). It writes one
+batch of at most ``batch_size`` resources per call and raises botocore's ClientError when the
+call fails; the actions isolate failures per resource and keep the in-memory Tags in step.
+Another service gets tag support by registering a tagger class here.
+"""
+import re
+
+from botocore.exceptions import ClientError
+
+#: service -> tagger class
+TAGGERS = {}
+
+# EC2 rejects a whole CreateTags/DeleteTags call when one id is gone, and names the ids in
+# the message ("The volume 'vol-1' does not exist", "The instance IDs 'i-1, i-2' do not
+# exist"), so those can be dropped and the rest retried in one call.
+_EC2_BAD_ID_CODE = re.compile(r"^Invalid.+\.(NotFound|Malformed)$")
+_QUOTED = re.compile(r"['\"]([^'\"]+)['\"]")
+
+
+def register_tagger(service):
+    def decorate(cls):
+        TAGGERS[service] = cls
+        return cls
+    return decorate
+
+
+def for_manager(manager):
+    """The tagger for the manager's resource type, or None when its service has none."""
+    cls = TAGGERS.get(manager.rtype.service)
+    return cls(manager) if cls else None
+
+
+def tag_map(resource):
+    """A resource's tags as a dict (Tags is a list of Key/Value pairs, or already a dict)."""
+    tags = resource.get("Tags") or ()
+    if isinstance(tags, dict):
+        return dict(tags)
+    return {t["Key"]: t.get("Value") for t in tags if isinstance(t, dict) and "Key" in t}
+
+
+def set_tags(resource, add=None, remove=()):
+    """Update the in-memory Tags after a successful write, keeping its list form."""
+    current = tag_map(resource)
+    for k in remove:
+        current.pop(k, None)
+    current.update(add or {})
+    resource["Tags"] = [{"Key": k, "Value": v} for k, v in current.items()]
+
+
+class Tagger:
+    batch_size = 1
+    add_permissions = ()
+    remove_permissions = ()
+
+    def __init__(self, manager):
+        self.manager = manager
+
+    def add(self, resources, tags):
+        raise NotImplementedError
+
+    def remove(self, resources, keys):
+        raise NotImplementedError
+
+    def bad_ids(self, error):
+        """Ids a failed batch call names as unusable (gone); others in the batch may succeed."""
+        return set()
+
+
+@register_tagger("ec2")
+class Ec2Tagger(Tagger):
+    """CreateTags/DeleteTags take up to 1000 ids per call (AWS recommends smaller batches)."""
+    batch_size = 200
+    add_permissions = ("ec2:CreateTags",)
+    remove_permissions = ("ec2:DeleteTags",)
+
+    def ids(self, resources):
+        return [self.manager.resource_id(r) for r in resources]
+
+    def add(self, resources, tags):
+        self.manager.client().create_tags(
+            Resources=self.ids(resources), Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+
+    def remove(self, resources, keys):
+        self.manager.client().delete_tags(
+            Resources=self.ids(resources), Tags=[{"Key": k} for k in keys])
+
+    def bad_ids(self, error):
+        err = error.response.get("Error", {})
+        if not _EC2_BAD_ID_CODE.match(err.get("Code") or ""):
+            return set()
+        return {rid.strip(" []{}") for quoted in _QUOTED.findall(err.get("Message") or "")
+                for rid in quoted.split(",")}
+
+
+@register_tagger("s3")
+class S3Tagger(Tagger):
+    """A bucket's tags are one document: read it fresh, change it, write it back whole, so
+    tags set by others since the describe are kept."""
+    batch_size = 1
+    add_permissions = ("s3:GetBucketTagging", "s3:PutBucketTagging")
+    remove_permissions = ("s3:GetBucketTagging", "s3:PutBucketTagging")
+
+    def client(self, bucket):
+        region = bucket_region(bucket) or self.manager.ctx.region
+        return self.manager.client("s3", region)
+
+    def modify(self, bucket, add=None, remove=()):
+        client = self.client(bucket)
+        name = bucket["Name"]
+        try:
+            current = client.get_bucket_tagging(Bucket=name).get("TagSet", [])
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") != "NoSuchTagSet":
+                raise
+            current = []
+        tags = {t["Key"]: t["Value"] for t in current if t["Key"] not in remove}
+        tags.update(add or {})
+        if tags:
+            client.put_bucket_tagging(Bucket=name, Tagging={
+                "TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
+        elif current:
+            client.delete_bucket_tagging(Bucket=name)   # an empty TagSet is rejected
+        bucket["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
+
+    def add(self, resources, tags):
+        for b in resources:
+            self.modify(b, add=tags)
+
+    def remove(self, resources, keys):
+        for b in resources:
+            self.modify(b, remove=set(keys))
+
+
+def bucket_region(bucket):
+    """The bucket's region from its describe data, when the manager recorded it."""
+    if bucket.get("Region"):
+        return bucket["Region"]
+    loc = bucket.get("Location")
+    if isinstance(loc, dict) and "LocationConstraint" in loc:
+        c = loc["LocationConstraint"]
+        return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(c, c)
+    return None

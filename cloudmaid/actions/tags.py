@@ -1,0 +1,231 @@
+"""Tag actions for every resource type, with Cloud Custodian's names, keys and semantics:
+``tag`` (``mark``), ``remove-tag`` (``unmark``, ``untag``), ``rename-tag``, ``mark-for-op``.
+
+The service-specific writing lives in taggers.py. Every write goes through ``TagAction.write``:
+batches of the tagger's size via ``Action.batched`` (one failure never stops the others), ids
+that EC2 names as gone are dropped from a batch and the rest retried in one call, and the
+in-memory Tags are updated so later actions of the same policy see the change.
+"""
+import re
+
+import jmespath
+
+from . import taggers
+from .core import Action, actions
+from ..filters.tags import DEFAULT_TAG, action_date, op_problem, resolve_tz
+
+#: a tag value is a scalar or a lookup on the resource (Custodian's ``type: resource``)
+TAG_VALUE = {"oneOf": [
+    {"type": "object", "additionalProperties": False, "required": ["type"],
+     "properties": {"type": {"enum": ["resource"]}, "key": {"type": "string"},
+                    "default-value": {"type": "string"}},
+     "anyOf": [{"required": ["key"]}, {"required": ["default-value"]}]},
+    {"type": ["string", "number", "boolean"]},
+]}
+_SKIP = object()
+
+
+class TagAction(Action):
+    """Shared plumbing: the tagger, batched writes with failure isolation."""
+    #: which tagger permissions the action needs
+    needs = ("add",)
+
+    def __init__(self, data, manager=None):
+        super().__init__(data, manager)
+        self._tagger = None
+        if manager is not None and getattr(manager, "rtype", None) is not None:
+            t = taggers.TAGGERS.get(manager.rtype.service)
+            if t:
+                self.permissions = tuple(p for n in self.needs
+                                         for p in getattr(t, f"{n}_permissions"))
+
+    @property
+    def tagger(self):
+        if self._tagger is None:
+            self._tagger = taggers.for_manager(self.manager)
+            if self._tagger is None:
+                raise RuntimeError(f"tagging is not supported on {self.manager.type} "
+                                   f"(service {self.manager.rtype.service})")
+        return self._tagger
+
+    def validate(self):
+        problems = []
+        rtype = getattr(self.manager, "rtype", None)
+        if rtype is not None and rtype.service not in taggers.TAGGERS:
+            problems.append(((), f"{self.type} is not supported on {rtype.name}: no tag writer "
+                                 f"for service {rtype.service}"))
+        return problems
+
+    def write(self, resources, call, on_success):
+        """``call(batch)`` for batches of the tagger's size; returns the resources written."""
+        tagger = self.tagger
+        rid = self.manager.resource_id
+        gone = {}
+        done = []
+
+        def guarded(batch):
+            live = [r for r in batch if rid(r) not in gone]
+            while live:
+                try:
+                    call(live)
+                except Exception as e:
+                    bad = tagger.bad_ids(e) & {rid(r) for r in live} if hasattr(e, "response") else ()
+                    if not bad:
+                        raise
+                    gone.update((rid(r), (r, e)) for r in live if rid(r) in bad)
+                    live = [r for r in live if rid(r) not in bad]
+                    continue
+                on_success(live)
+                done.extend(live)
+                return
+
+        self.batched(resources, guarded, size=tagger.batch_size)
+        # batched() counted the dropped ids of a batch that went through: they failed
+        for r, e in gone.values():
+            self.fail(r, e)
+        self.result["succeeded"] -= len(gone)
+        return done
+
+
+@actions.register("tag", aliases=("mark",))
+class Tag(TagAction):
+    """Set tags: ``key``/``value`` (or legacy ``tag``/``msg``) and/or a ``tags`` mapping."""
+    schema = {"key": {"type": "string"}, "value": TAG_VALUE, "tag": {"type": "string"},
+              "tags": {"type": "object", "additionalProperties": TAG_VALUE}}
+    permissions = taggers.Ec2Tagger.add_permissions
+
+    def spec(self):
+        spec = dict(self.data.get("tags") or {})
+        value = self.data.get("value") or self.data.get("msg")
+        if value:
+            spec[self.data.get("key") or self.data.get("tag") or DEFAULT_TAG] = value
+        return spec
+
+    def validate(self):
+        problems = super().validate()
+        if self.data.get("key") and self.data.get("tag"):
+            problems.append(((), "use either 'key' or 'tag', not both"))
+        if not self.spec():
+            problems.append(((), "no tags to set: give 'key' and 'value', or 'tags'"))
+        return problems
+
+    def process(self, resources):
+        for group, tags in group_by_tags(resources, self.spec()):
+            self.write(group, lambda b, t=tags: self.tagger.add(b, t),
+                       lambda b, t=tags: [taggers.set_tags(r, add=t) for r in b])
+
+
+def group_by_tags(resources, spec):
+    """Resolve per-resource lookups; resources with the same resulting tags share calls."""
+    if not any(isinstance(v, dict) for v in spec.values()):
+        return [(resources, {k: str(v) for k, v in spec.items()})] if spec else []
+    groups = {}
+    for r in resources:
+        current = taggers.tag_map(r)
+        tags = {}
+        for k, v in spec.items():
+            v = lookup(v, r, k in current)
+            if v is not _SKIP:
+                tags[k] = str(v)
+        if tags:
+            groups.setdefault(tuple(sorted(tags.items())), ([], tags))[0].append(r)
+    return list(groups.values())
+
+
+def lookup(spec, resource, present):
+    """A tag value spec against one resource: a scalar as is; ``{type: resource, key}`` the
+    value at that JMESPath (else ``default-value``); without ``key``, ``default-value`` only
+    when the resource lacks the tag."""
+    if not isinstance(spec, dict):
+        return spec
+    if "key" not in spec:
+        return _SKIP if present else spec["default-value"]
+    value = jmespath.search(spec["key"], resource)
+    if value is None:
+        if "default-value" not in spec:
+            return _SKIP   # Custodian raises; skipping that tag keeps the others
+        return spec["default-value"]
+    return value
+
+
+@actions.register("remove-tag", aliases=("unmark", "untag"))
+class RemoveTag(TagAction):
+    """Delete tags by key (default: ``maid_status``, the mark-for-op tag)."""
+    schema = {"tags": {"type": "array", "items": {"type": "string"}}}
+    needs = ("remove",)
+    permissions = taggers.Ec2Tagger.remove_permissions
+
+    def process(self, resources):
+        keys = list(self.data.get("tags") or [DEFAULT_TAG])
+        self.write(resources, lambda b: self.tagger.remove(b, keys),
+                   lambda b: [taggers.set_tags(r, remove=keys) for r in b])
+
+
+@actions.register("rename-tag")
+class RenameTag(TagAction):
+    """Copy ``old_key``'s value to ``new_key``, then delete ``old_key``; resources without
+    ``old_key`` are left alone. A resource whose copy fails keeps its old tag."""
+    schema = {"old_key": {"type": "string"}, "new_key": {"type": "string"}}
+    required = ("old_key", "new_key")
+    needs = ("add", "remove")
+    permissions = taggers.Ec2Tagger.add_permissions + taggers.Ec2Tagger.remove_permissions
+    #: AWS's tags-per-resource limit: a full resource must lose the old tag before the new one
+    max_tags = 50
+
+    def process(self, resources):
+        old, new = self.data["old_key"], self.data["new_key"]
+        by_value = {}
+        for r in resources:
+            tags = taggers.tag_map(r)
+            if old in tags and old != new:
+                by_value.setdefault(tags[old], []).append(r)
+        renamed = 0
+        for value, group in by_value.items():
+            full = [r for r in group if len(taggers.tag_map(r)) >= self.max_tags]
+            room = [r for r in group if len(taggers.tag_map(r)) < self.max_tags]
+            renamed += len(self.delete(self.create(room, new, value), old))
+            renamed += len(self.create(self.delete(full, old), new, value))
+        self.result["succeeded"] = renamed
+
+    def create(self, resources, key, value):
+        return self.write(resources, lambda b: self.tagger.add(b, {key: value}),
+                          lambda b: [taggers.set_tags(r, add={key: value}) for r in b])
+
+    def delete(self, resources, key):
+        return self.write(resources, lambda b: self.tagger.remove(b, [key]),
+                          lambda b: [taggers.set_tags(r, remove=[key]) for r in b])
+
+
+@actions.register("mark-for-op")
+class MarkForOp(TagAction):
+    """Tag resources with an operation due later: ``tag`` (default ``maid_status``) =
+    ``msg`` with ``{op}`` and ``{action_date}`` filled in. ``days``/``hours`` from now in
+    ``tz`` (default utc); the date is ``%Y/%m/%d``, or ``%Y/%m/%d %H%M %Z`` with hours."""
+    schema = {"tag": {"type": "string"}, "msg": {"type": "string"},
+              "days": {"type": "number", "minimum": 0}, "hours": {"type": "number", "minimum": 0},
+              "tz": {"type": "string"}, "op": {"type": "string"}}
+    permissions = taggers.Ec2Tagger.add_permissions
+    default_template = "Resource does not meet policy: {op}@{action_date}"
+
+    def validate(self):
+        problems = super().validate()
+        p = op_problem(self.manager, self.data.get("op"))
+        if p:
+            problems.append(p)
+        if resolve_tz(self.data.get("tz", "utc")) is None:
+            problems.append((("tz",), f"unknown timezone '{self.data.get('tz')}'"))
+        return problems
+
+    def message(self, now):
+        op = self.data.get("op", "stop")
+        when = action_date(now, self.data.get("days", 0), self.data.get("hours", 0),
+                           self.data.get("tz", "utc"))
+        template = self.data.get("msg", self.default_template)
+        # only {op} and {action_date}: other braces are the user's text
+        return re.sub(r"\{(op|action_date)\}",
+                      lambda m: op if m.group(1) == "op" else when, template)
+
+    def process(self, resources):
+        tags = {self.data.get("tag", DEFAULT_TAG): self.message(self.manager.ctx.now)}
+        self.write(resources, lambda b: self.tagger.add(b, tags),
+                   lambda b: [taggers.set_tags(r, add=tags) for r in b])

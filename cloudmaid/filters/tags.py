@@ -1,0 +1,160 @@
+"""Tag filters (``tag-count``, ``marked-for-op``) and the mark format they share with the
+``mark-for-op`` action: ``<msg>: <op>@<date>`` in tag ``maid_status``, the date being
+``%Y/%m/%d`` or, when hours are given, ``%Y/%m/%d %H%M %Z`` (Cloud Custodian's format, so
+marks written by either tool are read by both).
+"""
+import datetime
+import difflib
+import warnings
+
+from ..actions.core import actions
+from .core import Filter, filters
+from .ops import OPERATORS
+
+DEFAULT_TAG = "maid_status"
+
+#: Custodian's timezone shorthands (offhours TZ_ALIASES); anything else is an IANA name
+TZ_ALIASES = {
+    "pdt": "America/Los_Angeles", "pt": "America/Los_Angeles", "pst": "America/Los_Angeles",
+    "ast": "America/Phoenix", "at": "America/Phoenix",
+    "est": "America/New_York", "edt": "America/New_York", "et": "America/New_York",
+    "cst": "America/Chicago", "cdt": "America/Chicago", "ct": "America/Chicago",
+    "mst": "America/Denver", "mdt": "America/Denver", "mt": "America/Denver",
+    "gmt": "Etc/GMT", "gt": "Etc/GMT", "bst": "Europe/London", "ist": "Europe/Dublin",
+    "cet": "Europe/Berlin", "it": "Asia/Kolkata", "jst": "Asia/Tokyo", "kst": "Asia/Seoul",
+    "sgt": "Asia/Singapore", "aet": "Australia/Sydney", "brt": "America/Sao_Paulo",
+    "nzst": "Pacific/Auckland", "utc": "Etc/UTC",
+}
+
+
+def resolve_tz(name):
+    """A tzinfo for an alias or IANA name; None when unknown. (dateutil ships with botocore.)"""
+    from dateutil import tz
+    if not isinstance(name, str) or not name:
+        return None
+    return tz.gettz(TZ_ALIASES.get(name.lower(), name))
+
+
+def action_date(now, days=0, hours=0, tz="utc"):
+    """The date string mark-for-op writes: ``now`` + days/hours, on the clock of ``tz``."""
+    when = now.astimezone(resolve_tz(tz)) + datetime.timedelta(days=days or 0, hours=hours or 0)
+    return when.strftime("%Y/%m/%d %H%M %Z" if (hours or 0) > 0 else "%Y/%m/%d")
+
+
+def parse_mark(value):
+    """``'... : op@date'`` -> ``(op, date string)``; None for anything else."""
+    if not isinstance(value, str) or ":" not in value or "@" not in value:
+        return None
+    target = value.rsplit(":", 1)[1].strip()
+    if "@" not in target:
+        return None
+    op, date = target.split("@", 1)
+    return op, date
+
+
+def op_problem(manager, op, where=("op",)):
+    """(where, message) when ``op`` is not an action of the manager's resource type."""
+    if op is None:
+        return (where, "missing 'op': the action the mark is for")
+    rtype = getattr(manager, "type", None)
+    if rtype is None:
+        return None   # validated without a resource type (schema layer): nothing to check
+    names = actions.names(rtype)
+    if op in names:
+        return None
+    close = difflib.get_close_matches(str(op), names, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return (where, f"action '{op}' is not available on {rtype}{hint}")
+
+
+def tag_value(resource, key):
+    tags = resource.get("Tags") or ()
+    if isinstance(tags, dict):
+        return tags.get(key)
+    for t in tags:
+        if t.get("Key") == key:
+            return t.get("Value")
+    return None
+
+
+@filters.register("tag-count")
+class TagCount(Filter):
+    """Resources with ``op`` (default gte) ``count`` (default 10) tags, not counting the
+    ``aws:`` tags AWS adds itself."""
+    schema = {"count": {"type": "integer", "minimum": 0}, "op": {"enum": sorted(OPERATORS)}}
+
+    def keys(self):
+        return {"Tags"}
+
+    def match(self, resource, event=None):
+        count = self.data.get("count", 10)
+        op = OPERATORS[self.data.get("op", "gte")]
+        tags = resource.get("Tags") or ()
+        keys = tags.keys() if isinstance(tags, dict) else [t.get("Key", "") for t in tags]
+        return op(sum(1 for k in keys if not k.startswith("aws:")), count)
+
+
+@filters.register("marked-for-op")
+class MarkedForOp(Filter):
+    """Resources whose mark (tag ``tag``, default maid_status) names ``op`` and is due: now
+    (plus ``skew`` days and ``skew_hours``) is at or past the marked date. Dates with a zone
+    are compared on the clock of ``tz`` (default utc); dates without one (``%Y/%m/%d``) are
+    read on that clock too."""
+    schema = {"tag": {"type": "string"}, "tz": {"type": "string"},
+              "skew": {"type": "number", "minimum": 0},
+              "skew_hours": {"type": "number", "minimum": 0}, "op": {"type": "string"}}
+
+    def __init__(self, data, manager=None):
+        super().__init__(data, manager)
+        self._dates = {}
+        self._setup = None
+
+    def validate(self):
+        problems = []
+        p = op_problem(self.manager, self.data.get("op"))
+        if p:
+            problems.append(p)
+        if resolve_tz(self.data.get("tz", "utc")) is None:
+            problems.append((("tz",), f"unknown timezone '{self.data.get('tz')}'"))
+        return problems
+
+    def keys(self):
+        return {"Tags"}
+
+    def setup(self):
+        tz = resolve_tz(self.data.get("tz", "utc")) or resolve_tz("utc")
+        ctx = getattr(self.manager, "ctx", None)
+        now = ctx.now if ctx is not None else datetime.datetime.now(datetime.timezone.utc)
+        now = now.astimezone(tz) + datetime.timedelta(days=self.data.get("skew", 0),
+                                                      hours=self.data.get("skew_hours", 0))
+        # abbreviations of the filter's zone (EST/EDT, IST, ...) parse as that zone; dateutil
+        # alone would drop them and return a date without a zone
+        year = now.year
+        abbrevs = {datetime.datetime(year, m, 1, tzinfo=tz).tzname() for m in (1, 7)}
+        self._setup = (tz, now, {a: tz for a in abbrevs if a})
+        return self._setup
+
+    def due(self, date):
+        """The mark's date (a datetime, aware or naive) or None when it does not parse."""
+        if date not in self._dates:
+            from dateutil.parser import parse
+            tz, _, tzinfos = self._setup or self.setup()
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")   # UnknownTimezoneWarning: read as naive
+                    self._dates[date] = parse(date, tzinfos=tzinfos)
+            except (ValueError, OverflowError):
+                self._dates[date] = None
+        return self._dates[date]
+
+    def match(self, resource, event=None):
+        mark = parse_mark(tag_value(resource, self.data.get("tag", DEFAULT_TAG)))
+        if mark is None or mark[0] != self.data.get("op", "stop"):
+            return False
+        when = self.due(mark[1])
+        if when is None:
+            return False
+        tz, now, _ = self._setup or self.setup()
+        if when.tzinfo is None:
+            return now.replace(tzinfo=None) >= when
+        return now >= when.astimezone(tz)
