@@ -1,0 +1,129 @@
+"""The embedded local AWS: moto's server on 127.0.0.1, running in this process.
+
+Configured the way event mode needs it: Lambda in moto's no-Docker mode (functions can be
+created and described; we run their code ourselves, see deliver.py), no default AMIs (they
+make every first EC2 call slow), and an IAM role the deployed functions can name.
+"""
+import json
+import logging
+import os
+import urllib.request
+
+import boto3
+
+REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"  # moto's default account
+ACCESS_KEY = "testing"
+SECRET_KEY = "testing"
+ROLE_NAME = "maid-sandbox-lambda"
+_TRUST = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+    "Action": "sts:AssumeRole"}]}
+# Set for the sandbox's lifetime, restored on stop (moto reads them when a backend is created).
+_MOTO_ENV = {"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
+
+
+class SandboxSession(boto3.Session):
+    """A boto3 session whose clients all talk to one endpoint (botocore only reads a
+    configured endpoint from the environment or the config file)."""
+
+    def __init__(self, endpoint, **kwargs):
+        super().__init__(**kwargs)
+        self.endpoint = endpoint
+
+    def client(self, *args, **kwargs):
+        kwargs.setdefault("endpoint_url", self.endpoint)
+        return super().client(*args, **kwargs)
+
+    def resource(self, *args, **kwargs):
+        kwargs.setdefault("endpoint_url", self.endpoint)
+        return super().resource(*args, **kwargs)
+
+
+class Sandbox:
+    """moto's ThreadedMotoServer with cloudmaid's settings. Use as a context manager."""
+
+    def __init__(self, port=0, region=REGION):
+        self.port = port
+        self.region = region
+        self.account_id = ACCOUNT_ID
+        self.endpoint = None
+        self._server = None
+        self._saved_env = {}
+        self._saved_config = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self):
+        for name, value in _MOTO_ENV.items():
+            self._saved_env[name] = os.environ.get(name)
+            os.environ[name] = value
+        # werkzeug logs every request to stderr unless its logger already has a level
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        from moto.server import ThreadedMotoServer
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self._server.start()
+        self.port = self._server.get_host_and_port()[1]
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.moto_api("reset")
+        self._saved_config = self.moto_api("config", method="GET")
+        # before any function exists: Lambda without Docker (moto's "simple" Lambda backend)
+        self.moto_api("config", {"lambda": {"use_docker": False}})
+        self.seed_role()
+        return self
+
+    def stop(self):
+        if self._server is None:
+            return
+        if self._saved_config:
+            self.moto_api("config", {"lambda": self._saved_config.get("lambda", {"use_docker": True})})
+        self._server.stop()
+        self._server = None
+        for name, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # -- access ----------------------------------------------------------------------------
+    def moto_api(self, path, body=None, method=None):
+        """Call moto's control API (/moto-api/...); returns the decoded JSON or None."""
+        data = json.dumps(body).encode() if body is not None else (b"" if method != "GET" else None)
+        req = urllib.request.Request(f"{self.endpoint}/moto-api/{path}", data=data,
+                                     method=method or "POST")
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(req, timeout=10) as resp:
+            text = resp.read()
+        try:
+            return json.loads(text) if text else None
+        except ValueError:
+            return None
+
+    def env(self):
+        """The environment that points boto3, the AWS CLI and ``maid`` at the sandbox."""
+        return {"AWS_ENDPOINT_URL": self.endpoint, "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY": SECRET_KEY, "AWS_DEFAULT_REGION": self.region}
+
+    def session(self):
+        """A boto3 session bound to the sandbox, whatever the process environment says."""
+        return SandboxSession(self.endpoint, aws_access_key_id=ACCESS_KEY,
+                              aws_secret_access_key=SECRET_KEY, region_name=self.region)
+
+    def client(self, service, session=None):
+        return (session or self.session()).client(service, region_name=self.region)
+
+    @property
+    def role_arn(self):
+        return f"arn:aws:iam::{self.account_id}:role/{ROLE_NAME}"
+
+    def seed_role(self):
+        """The execution role the sandbox's functions use (moto checks that it exists)."""
+        iam = self.client("iam")
+        iam.create_role(RoleName=ROLE_NAME, AssumeRolePolicyDocument=json.dumps(_TRUST),
+                        Description="cloudmaid sandbox: execution role for policy functions")
+        return self.role_arn

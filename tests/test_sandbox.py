@@ -1,0 +1,181 @@
+"""The embedded local AWS: moto's server configured for event mode, the demo fleet, and the
+CloudTrail / state-change events the sandbox synthesises from real calls."""
+import base64
+import hashlib
+import io
+import os
+import socket
+import zipfile
+
+import botocore.config
+import botocore.exceptions
+import botocore.session
+import jmespath
+import pytest
+
+from cloudmaid.sandbox import fleet, trail
+from cloudmaid.sandbox.server import ROLE_NAME, Sandbox
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with Sandbox() as sb:
+        yield sb
+
+
+@pytest.fixture(scope="module")
+def seeded(sandbox):
+    return fleet.seed(sandbox.session(), sandbox.region)
+
+
+def _zip(files):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+    return buf.getvalue()
+
+
+def test_server_listens_on_loopback_and_prints_its_environment(sandbox):
+    env = sandbox.env()
+    assert env["AWS_ENDPOINT_URL"] == f"http://127.0.0.1:{sandbox.port}"
+    assert {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"} <= set(env)
+    sts = sandbox.client("sts")
+    assert sts.get_caller_identity()["Account"] == sandbox.account_id
+    assert sts.meta.endpoint_url == sandbox.endpoint
+
+
+def test_no_default_amis_and_lambda_without_docker(sandbox):
+    ec2 = sandbox.client("ec2")
+    assert ec2.describe_images(Owners=["amazon"])["Images"] == []
+    assert sandbox.moto_api("config", method="GET")["lambda"] == {"use_docker": False}
+    code = _zip({"index.py": "def handler(event, context):\n    return 1\n"})
+    lam = sandbox.client("lambda")
+    lam.create_function(FunctionName="probe", Runtime="python3.11", Role=sandbox.role_arn,
+                        Handler="index.handler", Code={"ZipFile": code})
+    conf = lam.get_function(FunctionName="probe")["Configuration"]
+    assert conf["CodeSha256"] == base64.b64encode(hashlib.sha256(code).digest()).decode()
+    # moto's no-Docker Lambda echoes the payload instead of starting a container
+    out = lam.invoke(FunctionName="probe", Payload=b'{"x": 1}')["Payload"].read()
+    assert out == b'{"x": 1}'
+
+
+def test_function_role_is_seeded(sandbox):
+    role = sandbox.client("iam").get_role(RoleName=ROLE_NAME)["Role"]
+    assert role["Arn"] == sandbox.role_arn
+    assert "lambda.amazonaws.com" in str(role["AssumeRolePolicyDocument"])
+
+
+def test_fixed_port_and_clean_stop():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    before = os.environ.get("MOTO_EC2_LOAD_DEFAULT_AMIS")
+    sb = Sandbox(port=port).start()
+    try:
+        assert sb.endpoint == f"http://127.0.0.1:{port}"
+        assert os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] == "false"
+        client = sb.session().client("sts", config=botocore.config.Config(retries={"max_attempts": 1}))
+    finally:
+        sb.stop()
+    assert os.environ.get("MOTO_EC2_LOAD_DEFAULT_AMIS") == before
+    with pytest.raises(botocore.exceptions.EndpointConnectionError):
+        client.get_caller_identity()
+
+
+def test_fleet_has_something_for_every_seed_policy(sandbox, seeded):
+    ec2, s3 = sandbox.client("ec2"), sandbox.client("s3")
+    ids = list(seeded.instances.values())
+    instances = {i["InstanceId"]: i for r in ec2.describe_instances(InstanceIds=ids)["Reservations"]
+                 for i in r["Instances"]}
+    tags = {iid: {t["Key"] for t in i.get("Tags", [])} for iid, i in instances.items()}
+    assert {"required1", "required2"} <= tags[seeded.instances["web-compliant"]]
+    assert not {"required1", "required2"} & tags[seeded.instances["web-untagged"]]
+    by_instance = {}
+    for v in ec2.describe_volumes(Filters=[{"Name": "attachment.instance-id", "Values": ids}])["Volumes"]:
+        by_instance[v["Attachments"][0]["InstanceId"]] = v["Encrypted"]
+    assert by_instance == {seeded.instances["web-compliant"]: True,
+                           seeded.instances["web-untagged"]: True,
+                           seeded.instances["db-unencrypted"]: False}
+    loose = ec2.describe_volumes(VolumeIds=list(seeded.volumes.values()))["Volumes"]
+    assert sorted(v["Encrypted"] for v in loose) == [False, False, True]
+    groups = ec2.describe_security_groups(GroupIds=[seeded.security_groups["open-ssh"]])
+    perm = groups["SecurityGroups"][0]["IpPermissions"][0]
+    assert (perm["FromPort"], perm["IpRanges"][0]["CidrIp"]) == (22, "0.0.0.0/0")
+    for label in ("logs", "assets"):
+        with pytest.raises(botocore.exceptions.ClientError) as e:
+            s3.get_bucket_encryption(Bucket=seeded.buckets[label])
+        assert e.value.response["Error"]["Code"] == "ServerSideEncryptionConfigurationNotFoundError"
+    s3.get_bucket_encryption(Bucket=seeded.buckets["encrypted"])
+
+
+# --- CloudTrail and state-change events ---------------------------------------------------
+
+def test_run_instances_gives_cloudtrail_and_pending_events(sandbox, seeded):
+    t = trail.Trail(sandbox.account_id)
+    ec2 = t.watch(sandbox.client("ec2"))
+    iid = fleet.launch(ec2, seeded.image_id, "probe", {"team": "a"})
+    ec2.describe_instances(InstanceIds=[iid])  # read-only: no event
+    api, state, running = t.take()
+    assert t.take() == []
+    assert api["detail-type"] == "AWS API Call via CloudTrail" and api["source"] == "aws.ec2"
+    d = api["detail"]
+    assert (d["eventSource"], d["eventName"], d["awsRegion"]) == ("ec2.amazonaws.com", "RunInstances", "us-east-1")
+    assert "errorCode" not in d
+    assert jmespath.search("responseElements.instancesSet.items[].instanceId", d) == [iid]
+    assert d["requestParameters"]["imageId"] == seeded.image_id
+    assert d["requestParameters"]["instanceType"] == "t3.micro"
+    tags = jmespath.search("responseElements.instancesSet.items[0].tagSet.items", d)
+    assert {"key": "team", "value": "a"} in tags
+    assert isinstance(jmespath.search("responseElements.instancesSet.items[0].launchTime", d), int)
+    assert state["detail-type"] == "EC2 Instance State-change Notification"
+    assert state["detail"] == {"instance-id": iid, "state": "pending"}
+    assert state["resources"] == [f"arn:aws:ec2:us-east-1:{sandbox.account_id}:instance/{iid}"]
+    assert running["detail"]["state"] == "running"
+    ec2.stop_instances(InstanceIds=[iid])
+    api, *states = t.take()
+    assert api["detail"]["eventName"] == "StopInstances"
+    assert [s["detail"]["state"] for s in states] == ["stopping", "stopped"]
+
+
+def test_other_shortcut_shapes(sandbox):
+    t = trail.Trail(sandbox.account_id)
+    ec2, s3 = t.watch(sandbox.client("ec2")), t.watch(sandbox.client("s3"))
+    vol = ec2.create_volume(AvailabilityZone="us-east-1a", Size=5)["VolumeId"]
+    sg = ec2.create_security_group(GroupName="trail-probe", Description="x")["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    s3.create_bucket(Bucket="trail-probe-bucket")
+    events = {e["detail"]["eventName"]: e["detail"] for e in t.take()}
+    assert events["CreateVolume"]["responseElements"]["volumeId"] == vol
+    assert events["CreateSecurityGroup"]["responseElements"]["groupId"] == sg
+    assert events["AuthorizeSecurityGroupIngress"]["requestParameters"]["groupId"] == sg
+    assert jmespath.search("requestParameters.ipPermissions.items[0].ipRanges.items[0].cidrIp",
+                           events["AuthorizeSecurityGroupIngress"]) == "0.0.0.0/0"
+    assert events["CreateBucket"]["requestParameters"]["bucketName"] == "trail-probe-bucket"
+    assert events["CreateBucket"]["eventSource"] == "s3.amazonaws.com"
+
+
+def test_failed_call_carries_error_code(sandbox):
+    t = trail.Trail(sandbox.account_id)
+    s3 = t.watch(sandbox.client("s3"))
+    with pytest.raises(botocore.exceptions.ClientError):
+        s3.create_bucket(Bucket="x")  # too short: InvalidBucketName
+    (event,) = t.take()
+    assert event["detail"]["errorCode"] == "InvalidBucketName"
+    assert event["detail"]["responseElements"] is None
+
+
+def test_render_follows_cloudtrail_conventions_without_io():
+    model = botocore.session.get_session().get_service_model("ec2").operation_model("TerminateInstances")
+    parsed = {"TerminatingInstances": [{"InstanceId": "i-1", "CurrentState": {"Code": 32, "Name": "shutting-down"},
+                                        "PreviousState": {"Code": 16, "Name": "running"}}],
+              "ResponseMetadata": {"RequestId": "r-1"}}
+    rendered = trail.render(parsed, model.output_shape, "ec2")
+    assert rendered == {"instancesSet": {"items": [{"instanceId": "i-1",
+                                                    "currentState": {"code": 32, "name": "shutting-down"},
+                                                    "previousState": {"code": 16, "name": "running"}}]}}
+    events = trail.state_changes("TerminateInstances", parsed, "eu-west-1", "111122223333")
+    assert [(e["region"], e["detail"]["state"]) for e in events] == [
+        ("eu-west-1", "shutting-down"), ("eu-west-1", "terminated")]
+    assert trail.state_changes("CreateTags", parsed, "eu-west-1", "1") == []
