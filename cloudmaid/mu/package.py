@@ -54,8 +54,26 @@ def canonical_json(data):
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
 
 
+# Mode keys that configure the Lambda function or its rule rather than what the policy does
+# at run time. They stay out of config.json, so changing memory or a schedule updates just that
+# setting instead of also re-uploading the code.
+DEPLOY_ONLY_MODE_KEYS = frozenset({
+    "role", "memory", "timeout", "runtime", "handler", "tags", "environment", "concurrency",
+    "dead_letter_config", "layers", "subnets", "security_groups", "kms_key_arn",
+    "tracing_config", "function-prefix", "packages", "schedule", "architectures",
+})
+
+
+def function_policy(policy_data):
+    """The policy as the function needs it: deploy-only mode keys removed."""
+    mode = policy_data.get("mode")
+    if not isinstance(mode, dict):
+        return policy_data
+    return {**policy_data, "mode": {k: v for k, v in mode.items() if k not in DEPLOY_ONLY_MODE_KEYS}}
+
+
 def config_json(policy_data, options=None):
-    return canonical_json({"policy": policy_data, "options": options or {}})
+    return canonical_json({"policy": function_policy(policy_data), "options": options or {}})
 
 
 def _entry(name):
