@@ -205,7 +205,7 @@ _PLANNERS = {Function: _plan_function, Rule: _plan_rule, Target: _plan_target,
 
 
 # -- removal (gc) -----------------------------------------------------------------------------
-def plan_removal(functions=(), rules=()):
+def plan_removal(function_names=(), rules=()):
     """Calls that remove our functions (their invoke permissions go with them) and our rules
     (targets first, as EventBridge requires). ``rules``: ``(Rule, [target ids])`` pairs."""
     calls = []
@@ -213,6 +213,6 @@ def plan_removal(functions=(), rules=()):
         if target_ids:
             calls.append(APICall("events", "remove_targets", {"Rule": rule.name, "Ids": list(target_ids)}, rule.name))
         calls.append(APICall("events", "delete_rule", {"Name": rule.name}, rule.name))
-    for f in functions:
-        calls.append(APICall("lambda", "delete_function", {"FunctionName": f.name}, f.name))
+    for name in function_names:
+        calls.append(APICall("lambda", "delete_function", {"FunctionName": name}, name))
     return calls
