@@ -50,6 +50,16 @@ def arn_parts(arn):
     return parts[1], parts[3] or None, parts[4] or None
 
 
+def usable_output(path):
+    """S3 outputs always; a local folder only outside Lambda or under /tmp (the function's
+    code folder is read-only)."""
+    if not isinstance(path, str) or not path:
+        return False
+    if path.startswith("s3://"):
+        return True
+    return not os.environ.get("AWS_LAMBDA_FUNCTION_NAME") or path.startswith("/tmp")
+
+
 class Runtime:
     """What one container keeps between invocations: the context and the policy."""
 
@@ -65,14 +75,12 @@ class Runtime:
                   or os.environ.get("AWS_DEFAULT_REGION"))
         self.ctx = Context(SessionFactory(region=region), region=region,
                            account_id=self.options.get("account_id") or account,
-                           partition=partition, dryrun=bool(self.options.get("dryrun")),
-                           output_dir=self.options.get("output_dir"))
+                           partition=partition, dryrun=bool(self.options.get("dryrun")))
         self.policy = Policy(self.policy_data, self.ctx)
-        if not self.ctx.output_dir:
-            out = (self.policy.mode.data.get("execution-options") or {}).get("output_dir")
-            # the function's file system is read-only: only an S3 output makes sense there
-            if isinstance(out, str) and out.startswith("s3://"):
-                self.ctx.output_dir = out
+        # execution-options as interpolated by the policy ({account_id}, {region})
+        out = ((self.policy.mode.data.get("execution-options") or {}).get("output_dir")
+               or self.options.get("output_dir"))
+        self.ctx.output_dir = out if usable_output(out) else None
         self._members = {}
         level = self.options.get("log_level", "INFO")
         logging.getLogger("cloudmaid").setLevel(level)
@@ -123,6 +131,7 @@ def process(policy, event, lambda_context=None):
     # a warm container must not reuse the last event's describe results or clock
     ctx.cache.clear()
     ctx.now = datetime.datetime.now(datetime.timezone.utc)
+    before = ctx.counter.snapshot()
     record = {"policy": policy.name, "mode": mode.type, "resource": policy.resource_type,
               "request_id": getattr(lambda_context, "aws_request_id", None)}
     try:
@@ -148,7 +157,7 @@ def process(policy, event, lambda_context=None):
              "candidates": meta["resources"]["candidates"],
              "actions": [{"action": a["action"], "succeeded": a["succeeded"],
                           "failed": len(a["failed"])} for a in meta["actions"]],
-             "errors": meta["errors"], "api_calls": meta["api-stats"],
+             "errors": meta["errors"], "api_calls": ctx.counter.since(before),
              "duration": round(meta["execution"]["duration"], 3)}
     if evaluation:
         extra["evaluation"] = evaluation["ComplianceType"]
