@@ -1,0 +1,226 @@
+"""Event delivery for the sandbox: what EventBridge and Lambda would do, since moto does neither.
+
+The rules are read back from the sandbox's EventBridge (list_rules, list_targets_by_rule), each
+event is matched against their patterns with cloudmaid.events.pattern, and each Lambda target
+runs: its deployed package (verified against the function's CodeSha256), unzipped into a
+folder, executed in a fresh interpreter by bootstrap.py as the Lambda runtime would, with the
+function's environment plus the sandbox endpoint and credentials. The invocation's log lines
+go to the sandbox's CloudWatch Logs (/aws/lambda/<function>), where `maid logs` finds them.
+"""
+import datetime
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+
+from ..events import pattern as patterns
+from ..mu import package
+from . import trail
+
+_BOOTSTRAP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bootstrap.py")
+# what the Lambda Python runtime provides beside the function's own code
+_RUNTIME_MODULES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
+
+
+class DeliveryError(Exception):
+    pass
+
+
+@dataclass
+class RuleInfo:
+    name: str
+    arn: str
+    pattern: dict = None
+    schedule: str = None
+    functions: list = field(default_factory=list)
+
+
+@dataclass
+class Invocation:
+    function: str
+    event: dict
+    request_id: str
+    result: dict = None     # the handler's return value
+    error: dict = None      # {"errorType", "errorMessage", "stackTrace"} when it raised
+    logs: list = field(default_factory=list)
+    duration: float = 0.0
+
+    @property
+    def ok(self):
+        return self.error is None
+
+
+def runtime_paths():
+    """The folders holding boto3 and its dependencies (Lambda's runtime site-packages)."""
+    import importlib.util
+    paths = []
+    for name in _RUNTIME_MODULES:
+        spec = importlib.util.find_spec(name)
+        if spec and spec.origin:
+            folder = os.path.dirname(os.path.dirname(spec.origin))
+            if folder not in paths:
+                paths.append(folder)
+    return paths
+
+
+class Delivery:
+    """Delivers events to the functions deployed in a sandbox.
+
+    ``packages`` maps function name -> the zip built for its policy (``mu.package.build``),
+    which must hash to the deployed CodeSha256. For other functions the deployed bytes are
+    read back from moto, when it runs in this process.
+    """
+
+    def __init__(self, session, region, account_id, env, packages=None):
+        self.session = session
+        self.region = region
+        self.account_id = account_id
+        self.env = dict(env)
+        self.packages = dict(packages or {})
+        self._events = session.client("events", region_name=region)
+        self._lambda = session.client("lambda", region_name=region)
+        self._logs = session.client("logs", region_name=region)
+        self._tmp = tempfile.TemporaryDirectory(prefix="maid-sandbox-")
+        self._unpacked = {}   # CodeSha256 -> folder
+
+    def close(self):
+        self._tmp.cleanup()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- rules --------------------------------------------------------------------------------
+    def rules(self):
+        """The enabled rules of the default bus, with the functions they target."""
+        found = []
+        for page in self._events.get_paginator("list_rules").paginate():
+            for r in page["Rules"]:
+                if r.get("State", "ENABLED") != "ENABLED":
+                    continue
+                targets = self._events.list_targets_by_rule(Rule=r["Name"])["Targets"]
+                functions = [t["Arn"].split(":")[6] for t in targets
+                             if t["Arn"].split(":")[2:3] == ["lambda"]]
+                found.append(RuleInfo(
+                    name=r["Name"], arn=r["Arn"], schedule=r.get("ScheduleExpression"),
+                    pattern=json.loads(r["EventPattern"]) if r.get("EventPattern") else None,
+                    functions=functions))
+        return found
+
+    def deliver(self, event):
+        """Run every function whose rule's pattern matches ``event``; their Invocations."""
+        return [self.invoke(fn, event) for rule in self.rules()
+                if rule.pattern is not None and patterns.matches(rule.pattern, event)
+                for fn in rule.functions]
+
+    def fire(self, rule_name):
+        """Fire a scheduled rule now: its targets get a ``Scheduled Event``."""
+        rule = next((r for r in self.rules() if r.name == rule_name), None)
+        if rule is None or not rule.schedule:
+            raise DeliveryError(f"no enabled scheduled rule named '{rule_name}'")
+        event = trail.envelope("Scheduled Event", "aws.events", self.region, self.account_id,
+                               {}, [rule.arn])
+        return [self.invoke(fn, event) for fn in rule.functions]
+
+    # -- functions ----------------------------------------------------------------------------
+    def code(self, name, config):
+        """The function's zip, checked against its deployed CodeSha256."""
+        deployed = config["CodeSha256"]
+        if name in self.packages:
+            data = self.packages[name]
+            sha = package.sha256_b64(data)
+            if sha != deployed:
+                raise DeliveryError(f"function {name}: the policy's package ({sha}) is not the "
+                                    f"deployed code ({deployed}); deploy it first")
+            return data
+        data = _moto_code(self.account_id, self.region, name)
+        if data is None or package.sha256_b64(data) != deployed:
+            raise DeliveryError(f"function {name}: cannot read its deployed code back")
+        return data
+
+    def _task_root(self, name, config):
+        sha = config["CodeSha256"]
+        if sha not in self._unpacked:
+            folder = os.path.join(self._tmp.name, f"{name}-{len(self._unpacked)}")
+            with zipfile.ZipFile(io.BytesIO(self.code(name, config))) as zf:
+                zf.extractall(folder)
+            self._unpacked[sha] = folder
+        return self._unpacked[sha]
+
+    def invoke(self, name, event):
+        """Run function ``name`` on ``event`` the way Lambda would; an Invocation."""
+        config = self._lambda.get_function_configuration(FunctionName=name)
+        root = self._task_root(name, config)
+        request_id = str(uuid.uuid4())
+        stream = (datetime.datetime.now(datetime.timezone.utc).strftime("%Y/%m/%d")
+                  + f"/[$LATEST]{uuid.uuid4().hex}")
+        context = {"function_name": name, "invoked_function_arn": config["FunctionArn"],
+                   "memory_limit_in_mb": config.get("MemorySize", 128),
+                   "aws_request_id": request_id, "timeout": config.get("Timeout", 3),
+                   "log_group_name": f"/aws/lambda/{name}", "log_stream_name": stream}
+        result_file = os.path.join(self._tmp.name, f"{request_id}.json")
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "TZ": "UTC",
+               **(config.get("Environment") or {}).get("Variables", {}), **self.env,
+               "AWS_REGION": self.region, "AWS_LAMBDA_FUNCTION_NAME": name,
+               "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+               "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(context["memory_limit_in_mb"]),
+               "AWS_LAMBDA_LOG_GROUP_NAME": context["log_group_name"],
+               "AWS_LAMBDA_LOG_STREAM_NAME": stream, "LAMBDA_TASK_ROOT": root,
+               "AWS_EXECUTION_ENV": f"AWS_Lambda_{config.get('Runtime', 'python3.11')}"}
+        with open(_BOOTSTRAP) as fh:
+            source = fh.read()
+        payload = json.dumps({"event": event, "context": context, "handler": config["Handler"]},
+                             default=str)
+        t0 = time.time()
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-I", "-S", "-c", source, root, result_file, *runtime_paths()],
+                input=payload, capture_output=True, text=True, cwd=root, env=env,
+                timeout=context["timeout"] + 30)
+            output, status = proc.stdout + proc.stderr, f"exit status {proc.returncode}"
+        except subprocess.TimeoutExpired as e:
+            output, status = (e.stdout or b"").decode(errors="replace"), "timed out"
+        inv = Invocation(function=name, event=event, request_id=request_id,
+                         logs=output.splitlines(), duration=time.time() - t0)
+        try:
+            with open(result_file) as fh:
+                outcome = json.load(fh)
+        except (OSError, ValueError):
+            outcome = {"error": {"errorType": "Runtime.ExitError",
+                                 "errorMessage": f"the function ended without a result ({status})"}}
+        inv.result, inv.error = outcome.get("result"), outcome.get("error")
+        where = outcome.get("cloudmaid_from")
+        if inv.error is None and where and not where.startswith(root + os.sep):
+            inv.error = {"errorType": "Sandbox.ImportError",
+                         "errorMessage": f"cloudmaid was imported from {where}, not the package"}
+        self._ship_logs(context, inv.logs)
+        return inv
+
+    def _ship_logs(self, context, lines):
+        group, stream = context["log_group_name"], context["log_stream_name"]
+        try:
+            self._logs.create_log_group(logGroupName=group)
+        except self._logs.exceptions.ResourceAlreadyExistsException:
+            pass
+        self._logs.create_log_stream(logGroupName=group, logStreamName=stream)
+        now = int(time.time() * 1000)
+        events = [{"timestamp": now, "message": line} for line in lines if line]
+        if events:
+            self._logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=events)
+
+
+def _moto_code(account_id, region, name):
+    """The deployed zip, read from the moto backend running in this process (if it is)."""
+    try:
+        from moto.awslambda.utils import get_backend
+        return get_backend(account_id, region).get_function(name).code_bytes
+    except Exception:  # not in-process, or moto changed: the caller reports it
+        return None
