@@ -155,3 +155,28 @@ def schema(selector, as_json):
             click.echo(schema_mod.vocabulary(selector), nl=False)
     except schema_mod.SchemaLookupError as e:
         _fail([str(e)])
+
+
+@main.command("gc")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("-r", "--region", "regions", multiple=True, help="Region(s) to clean (default: the session's).")
+@click.option("--profile", help="AWS profile.")
+@click.option("--assume", "assume_role", help="Role ARN to assume.")
+@click.option("--prefix", default=None, help="Only functions and rules whose name starts with this.")
+@click.option("--plan", is_flag=True, help="Print what would be removed, change nothing.")
+def gc_command(files, regions, profile, assume_role, prefix, plan):
+    """Remove deployed functions and rules whose policy is no longer in FILES."""
+    from .mu.gc import run_gc
+    sys.exit(run_gc(_load(files), regions, profile, assume_role, prefix, plan, echo=click.echo))
+
+
+@main.command("logs")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("-p", "--policy", "name", required=True, help="The policy whose function's logs to print.")
+@click.option("-r", "--region", default=None, help="Region the function runs in.")
+@click.option("--profile", help="AWS profile.")
+@click.option("--assume", "assume_role", help="Role ARN to assume.")
+def logs_command(files, name, region, profile, assume_role):
+    """Print the CloudWatch Logs events of an event-mode policy's function."""
+    from .mu.logs import run_logs
+    sys.exit(run_logs(_load(files), name, region, profile, assume_role, echo=click.echo))

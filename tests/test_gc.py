@@ -79,3 +79,44 @@ def test_gc_prefix_limits_what_is_considered(ctx, deployed):
     assert [line.strip() for line in lines[1:]] == [
         'events.remove_targets(Rule=maid-nightly, Ids=["maid-nightly"])',
         "events.delete_rule(Name=maid-nightly)", "lambda.delete_function(FunctionName=maid-nightly)"]
+
+
+# -- maid logs, and the two commands through the CLI ---------------------------------------------
+def test_logs_prints_the_function_log_events_in_time_order(ctx, aws, tmp_path):
+    from cloudmaid.mu import logs
+    import time
+    client = boto3.client("logs")
+    now = int(time.time()) * 1000 - 60000       # AWS takes only recent events
+    client.create_log_group(logGroupName="/aws/lambda/maid-ec2-require-owner")
+    for stream, ts, msg in (("b", now + 1500, "second\n"), ("a", now, "first")):
+        client.create_log_stream(logGroupName="/aws/lambda/maid-ec2-require-owner", logStreamName=stream)
+        client.put_log_events(logGroupName="/aws/lambda/maid-ec2-require-owner", logStreamName=stream,
+                              logEvents=[{"timestamp": ts, "message": msg}])
+    specs = specs_of(tmp_path, CLOUDTRAIL, PERIODIC)
+    lines = []
+    assert logs.logs(specs, ctx, "ec2-require-owner", echo=lambda m, err=False: lines.append(m)) == 0
+    assert lines == [f"{logs.format_event({'timestamp': now, 'message': ''})}first",
+                     f"{logs.format_event({'timestamp': now + 1500, 'message': ''})}second"]
+    assert lines[1].endswith(".500Z second")
+
+    lines.clear()
+    assert logs.logs(specs, ctx, "nightly", echo=lambda m, err=False: lines.append(m)) == 1
+    assert lines == ["no logs for policy 'nightly' in us-east-1: log group /aws/lambda/maid-nightly "
+                     "does not exist (not deployed, or never invoked)"]
+    lines.clear()
+    assert logs.logs(specs, ctx, "nope", echo=lambda m, err=False: lines.append(m)) == 1
+    assert lines == ["no policy named 'nope' in the given files"]
+
+
+def test_gc_and_logs_commands(deployed, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from cloudmaid.cli import main
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    path = str(tmp_path / "p.yml")
+    result = CliRunner().invoke(main, ["gc", "--plan", path])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["gc in us-east-1: nothing to remove"]
+    result = CliRunner().invoke(main, ["logs", "-p", "nightly", path])
+    assert result.exit_code == 1
+    assert "log group /aws/lambda/maid-nightly does not exist" in result.output

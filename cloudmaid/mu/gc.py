@@ -61,3 +61,15 @@ def gc(specs, ctx, plan_only=False, echo=_echo, prefix=None):
         echo(f"{label}: {e}", err=True)
         return 1
     return 0
+
+
+def run_gc(specs, regions=(), profile=None, assume_role=None, prefix=None, plan_only=False, echo=_echo):
+    """The ``maid gc`` command: gc in each region (default: the session's); exit code."""
+    from ..context import Context
+    from ..session import SessionFactory
+    factory = SessionFactory(region=(list(regions) or [None])[0], profile=profile, assume_role=assume_role)
+    code = 0
+    for region in list(regions) or [factory.region]:
+        ctx = Context(factory.for_region(region), region=region)
+        code |= gc(specs, ctx, plan_only=plan_only, echo=echo, prefix=prefix)
+    return code

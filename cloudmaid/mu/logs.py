@@ -1,0 +1,72 @@
+"""``maid logs -p NAME POLICY.yml``: print the CloudWatch Logs events of a policy's function."""
+import datetime
+import sys
+
+from botocore.exceptions import ClientError
+
+from ..modes.core import DEFAULT_PREFIX
+
+
+def _echo(message, err=False):
+    print(message, file=sys.stderr if err else sys.stdout)
+
+
+def function_name(spec):
+    mode = spec.data.get("mode") or {}
+    return mode.get("function-prefix", DEFAULT_PREFIX) + str(spec.data.get("name"))
+
+
+def log_group(spec):
+    return f"/aws/lambda/{function_name(spec)}"
+
+
+def format_event(e):
+    ts = datetime.datetime.fromtimestamp(e["timestamp"] / 1000.0, datetime.timezone.utc)
+    return f"{ts.strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3]}Z {e['message'].rstrip()}"
+
+
+def events(session_factory, group, start=None, end=None):
+    """All events of the group's streams, interleaved in time order (filter_log_events pages)."""
+    logs = session_factory.client("logs")
+    params = {"logGroupName": group}
+    if start is not None:
+        params["startTime"] = int(start)
+    if end is not None:
+        params["endTime"] = int(end)
+    for page in logs.get_paginator("filter_log_events").paginate(**params):
+        yield from page.get("events") or ()
+
+
+def logs(specs, ctx, name, echo=_echo, start=None):
+    """Print the log events of policy ``name``'s function; exit code."""
+    found = [s for s in specs if s.name == name]
+    if not found:
+        echo(f"no policy named '{name}' in the given files", err=True)
+        return 1
+    spec = found[0]
+    mode = spec.data.get("mode") or {}
+    if mode.get("type", "pull") == "pull":
+        echo(f"{spec.source.file}:{spec.line()}: policy '{name}' is not an event-mode policy: "
+             "it has no function and no logs", err=True)
+        return 1
+    group = log_group(spec)
+    try:
+        for e in sorted(events(ctx.session_factory, group, start), key=lambda e: (e["timestamp"], e.get("eventId", ""))):
+            echo(format_event(e))
+    except ClientError as e:
+        err = e.response.get("Error", {})
+        if err.get("Code") == "ResourceNotFoundException":
+            echo(f"no logs for policy '{name}' in {ctx.region}: log group {group} does not exist "
+                 "(not deployed, or never invoked)", err=True)
+        else:
+            echo(f"reading {group} failed: {err.get('Code')}: {err.get('Message')}", err=True)
+        return 1
+    return 0
+
+
+def run_logs(specs, name, region=None, profile=None, assume_role=None, echo=_echo):
+    """The ``maid logs`` command; exit code."""
+    from ..context import Context
+    from ..session import SessionFactory
+    factory = SessionFactory(region=region, profile=profile, assume_role=assume_role)
+    return logs(specs, Context(factory, region=factory.region), name, echo=echo)
