@@ -23,6 +23,8 @@ class ResourceType:
     id_prefix: str = None          # ids in events that belong to this type start with it
     batch_size: int = 200          # ids per get-by-ids call
     global_resource: bool = False  # one endpoint for all regions (s3 listing)
+    id_filter: str = None          # describe ``Filters`` name selecting by id; unlike ids_param
+                                   # an unknown id does not fail the whole call (related lookups)
     arn_service: str = None        # service in the ARN when it differs from the client name
     # filters/actions on this type that read other types, e.g. ec2 -> ebs, for docs/schema
     related: tuple = ()
@@ -39,6 +41,42 @@ CATALOG = {row.name: row for row in (
         name="ec2", service="ec2", enum_op="describe_instances",
         enum_path="Reservations[].Instances[]", id="InstanceId", arn_type="instance",
         ids_param="InstanceIds", date="LaunchTime", id_prefix="i-", batch_size=1000,
+        id_filter="instance-id",
+    ),
+    ResourceType(
+        name="ebs", service="ec2", enum_op="describe_volumes", enum_path="Volumes[]",
+        id="VolumeId", arn_type="volume", ids_param="VolumeIds", date="CreateTime",
+        id_prefix="vol-", id_filter="volume-id", related=("ec2",),
+    ),
+    ResourceType(
+        # own snapshots only: without OwnerIds the listing holds every public snapshot
+        name="ebs-snapshot", service="ec2", enum_op="describe_snapshots",
+        enum_path="Snapshots[]", id="SnapshotId", arn_type="snapshot",
+        ids_param="SnapshotIds", enum_params={"OwnerIds": ["self"]}, date="StartTime",
+        id_prefix="snap-", id_filter="snapshot-id",
+    ),
+    ResourceType(
+        # own images only, as Custodian (Owners=self)
+        name="ami", service="ec2", enum_op="describe_images", enum_path="Images[]",
+        id="ImageId", name_key="Name", arn_type="image", ids_param="ImageIds",
+        enum_params={"Owners": ["self"]}, date="CreationDate", id_prefix="ami-",
+        id_filter="image-id",
+    ),
+    ResourceType(
+        name="security-group", service="ec2", enum_op="describe_security_groups",
+        enum_path="SecurityGroups[]", id="GroupId", name_key="GroupName",
+        arn_type="security-group", ids_param="GroupIds", id_prefix="sg-",
+        id_filter="group-id",
+    ),
+    ResourceType(
+        name="subnet", service="ec2", enum_op="describe_subnets", enum_path="Subnets[]",
+        id="SubnetId", arn_type="subnet", ids_param="SubnetIds", id_prefix="subnet-",
+        id_filter="subnet-id",
+    ),
+    ResourceType(
+        # every bucket, whatever its region; per-bucket details come from the s3 manager
+        name="s3", service="s3", enum_op="list_buckets", enum_path="Buckets[]", id="Name",
+        name_key="Name", date="CreationDate", tags="fetched", global_resource=True,
     ),
 )}
 
