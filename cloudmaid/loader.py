@@ -33,7 +33,8 @@ class Source:
         return self._lines.get((), 1)
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (about 10x faster on big policy files); same nodes/marks
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 

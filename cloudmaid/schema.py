@@ -6,6 +6,7 @@ the whole-file schema that ``maid schema --json`` prints for editors. ``render()
 jsonschema error into ``(path, message)`` pairs a person can act on.
 """
 import difflib
+import functools
 import json
 
 import jsonschema
@@ -66,8 +67,9 @@ def registries():
 
 
 # -- element schemas -------------------------------------------------------------------------
+@functools.lru_cache(maxsize=None)
 def element_schema(name, cls):
-    """The dict form of one filter/action/mode: ``type`` plus the class's properties."""
+    """(Cached: treat the result as read-only.) The dict form of one filter/action/mode: ``type`` plus the class's properties."""
     props = dict(cls.schema or {})
     props["type"] = {"enum": [name]}
     return {"type": "object", "additionalProperties": False,
@@ -188,9 +190,15 @@ def problem(path, message, line_path=None):
     return (tuple(path), message, tuple(path if line_path is None else line_path))
 
 
+_VALIDATORS = {}   # id(schema) -> (schema, validator); schemas here are long-lived
+
+
 def validate(schema, instance):
     """``[(where, message, line_path)]`` for ``instance`` against ``schema``."""
-    validator = jsonschema.Draft7Validator(schema)
+    cached = _VALIDATORS.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = _VALIDATORS[id(schema)] = (schema, jsonschema.Draft7Validator(schema))
+    validator = cached[1]
     out = []
     for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))):
         for p in render(error):
