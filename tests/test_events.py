@@ -33,6 +33,9 @@ def test_shortcut_rows_are_complete_and_compile(name):
 def test_eventbridge_source_and_detail_type():
     assert trail.eventbridge_source("ec2.amazonaws.com") == "aws.ec2"
     assert trail.eventbridge_source("elasticloadbalancing.amazonaws.com") == "aws.elasticloadbalancing"
+    assert trail.eventbridge_source("monitoring.amazonaws.com") is None
+    for name in REQUIRED:
+        assert trail.eventbridge_source(trail.lookup(name)["source"])
     assert trail.detail_type("signin.amazonaws.com") == "AWS Console Sign In via CloudTrail"
     assert trail.detail_type("s3.amazonaws.com") == "AWS API Call via CloudTrail"
 

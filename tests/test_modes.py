@@ -160,6 +160,20 @@ def test_cloudtrail_rule():
     assert not pattern.matches(mode.rule()["pattern"], fixture("cloudtrail-create-volume.json"))
 
 
+def test_source_is_left_out_when_its_eventbridge_name_is_unsure():
+    # CloudWatch's API calls arrive with source aws.cloudwatch, not aws.monitoring
+    mode = make({"type": "cloudtrail", "events": ["RunInstances", {
+        "source": "monitoring.amazonaws.com", "event": "PutMetricAlarm",
+        "ids": "requestParameters.alarmName"}]})
+    p = mode.rule()["pattern"]
+    assert "source" not in p
+    assert p["detail"]["eventSource"] == ["ec2.amazonaws.com", "monitoring.amazonaws.com"]
+    ev = fixture("cloudtrail-run-instances.json")
+    ev["source"] = "aws.cloudwatch"
+    ev["detail"].update(eventSource="monitoring.amazonaws.com", eventName="PutMetricAlarm")
+    assert pattern.matches(p, ev)
+
+
 def test_console_login_detail_type_and_user_pattern():
     mode = make({"type": "cloudtrail", "events": ["ConsoleLogin"],
                  "pattern": {"detail": {"userIdentity": {"type": ["Root"]}}}})

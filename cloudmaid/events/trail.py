@@ -85,9 +85,21 @@ def lookup(name):
             "resource": row.get("resource")}
 
 
+#: services whose EventBridge ``source`` is known to be ``aws.<eventSource prefix>``; some are
+#: not (monitoring.amazonaws.com arrives as aws.cloudwatch), so patterns name ``source`` only
+#: for these and otherwise rely on detail.eventSource, as Cloud Custodian does.
+KNOWN_SOURCES = frozenset({
+    "autoscaling", "dynamodb", "ec2", "elasticloadbalancing", "es", "iam", "kms", "lambda",
+    "rds", "redshift", "s3", "signin", "sts", "sns", "sqs", "cloudtrail", "config", "ecr", "ecs",
+    "eks", "guardduty", "secretsmanager", "ssm", "cloudformation", "route53", "acm",
+})
+
+
 def eventbridge_source(event_source):
-    """CloudTrail eventSource -> EventBridge ``source``: ``ec2.amazonaws.com`` -> ``aws.ec2``."""
-    return "aws." + event_source.split(".", 1)[0]
+    """CloudTrail eventSource -> EventBridge ``source`` (``ec2.amazonaws.com`` -> ``aws.ec2``),
+    or None when the mapping is not known to hold for that service."""
+    prefix = event_source.split(".", 1)[0]
+    return "aws." + prefix if prefix in KNOWN_SOURCES else None
 
 
 def detail_type(event_source):

@@ -34,10 +34,12 @@ class CloudTrailMode(EventMode):
     def rule(self):
         specs = self.specs()
         sources = sorted({s["source"] for s in specs})
-        p = {"source": sorted({trail.eventbridge_source(s) for s in sources}),
-             "detail-type": sorted({trail.detail_type(s) for s in sources}),
+        p = {"detail-type": sorted({trail.detail_type(s) for s in sources}),
              "detail": {"eventSource": sources,
                         "eventName": sorted({s["event"] for s in specs})}}
+        buses = {trail.eventbridge_source(s) for s in sources}
+        if None not in buses:
+            p["source"] = sorted(buses)
         return {"pattern": pattern.canonical(pattern.merge(p, self.data.get("pattern")))}
 
     def skip_reason(self, event):
