@@ -112,6 +112,16 @@ def duplicates(specs):
     return out
 
 
+def one_line(error):
+    """An exception as one line; JMESPath errors name the expression and the position."""
+    expression = getattr(error, "expression", None)
+    if isinstance(expression, str) and hasattr(error, "lex_position"):
+        what = "incomplete" if "Incomplete" in type(error).__name__ else getattr(error, "msg", "invalid")
+        return f"JMESPath expression '{expression}': {what} at position {error.lex_position}"
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
 def resource_name(value):
     """Custodian also spells resource types ``aws.ec2``."""
     if isinstance(value, str) and value.startswith("aws.") and value[4:] in CATALOG:
@@ -299,8 +309,7 @@ class PolicyChecker:
         except PolicyError as e:
             found = [(e.path, e.message)]
         except Exception as e:  # a constructor rejecting the data: say why, in one line
-            text = str(e).strip().splitlines()
-            found = [((), f"invalid {label}: {text[0] if text else type(e).__name__}")]
+            found = [((), f"invalid {label}: {one_line(e)}")]
         for where_, message in found:
             where_ = (where_,) if isinstance(where_, (str, int)) else tuple(where_ or ())
             if self.has_problem(tuple(path) + where_) and where_:

@@ -466,3 +466,17 @@ def test_aws_prefixed_resource_is_normalised(tmp_path):
 def test_unreadable_file(tmp_path):
     missing = str(tmp_path / "nope.yml")
     assert load_and_check([missing])[1] == [f"{missing}:0: cannot read file: No such file or directory"]
+
+
+def test_bad_jmespath_key(tmp_path):
+    f, found = problems(tmp_path, """
+        policies:
+          - name: a
+            resource: ec2
+            filters:
+              - type: value
+                key: "Tags[?Key=='x'"
+                value: 1
+    """)
+    assert found == [f"{f}:5: policy 'a': filters[0]: invalid filter 'value': JMESPath expression "
+                     "'Tags[?Key=='x'': incomplete at position 14"]
