@@ -5,6 +5,7 @@ marks written by either tool are read by both).
 """
 import datetime
 import difflib
+import functools
 import warnings
 
 from ..actions.core import actions
@@ -67,6 +68,29 @@ def op_problem(manager, op, where=("op",)):
     return (where, f"action '{op}' is not available on {rtype}{hint}")
 
 
+def abbreviations(tz, year):
+    """``{abbreviation: fixed offset}`` of a zone's winter and summer time (EST/EDT, ...)."""
+    out = {}
+    for month in (1, 7):
+        d = datetime.datetime(year, month, 1, 12, tzinfo=tz)
+        if d.tzname() and d.tzname()[0].isalpha():
+            out[d.tzname()] = datetime.timezone(d.utcoffset())
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def known_abbreviations(year):
+    """Abbreviations mark-for-op writes for the zones of TZ_ALIASES, ambiguous ones (IST:
+    Dublin or Kolkata) left out. dateutil alone knows only UTC/GMT and reads a date in
+    ``EST`` as one without a zone, which Custodian then compares with the machine's clock."""
+    seen, ambiguous = {}, set()
+    for name in sorted(set(TZ_ALIASES.values())):
+        for abbr, offset in abbreviations(resolve_tz(name), year).items():
+            if seen.setdefault(abbr, offset) != offset:
+                ambiguous.add(abbr)
+    return tuple((a, o) for a, o in seen.items() if a not in ambiguous)
+
+
 def tag_value(resource, key):
     tags = resource.get("Tags") or ()
     if isinstance(tags, dict):
@@ -127,11 +151,9 @@ class MarkedForOp(Filter):
         now = ctx.now if ctx is not None else datetime.datetime.now(datetime.timezone.utc)
         now = now.astimezone(tz) + datetime.timedelta(days=self.data.get("skew", 0),
                                                       hours=self.data.get("skew_hours", 0))
-        # abbreviations of the filter's zone (EST/EDT, IST, ...) parse as that zone; dateutil
-        # alone would drop them and return a date without a zone
-        year = now.year
-        abbrevs = {datetime.datetime(year, m, 1, tzinfo=tz).tzname() for m in (1, 7)}
-        self._setup = (tz, now, {a: tz for a in abbrevs if a})
+        tzinfos = dict(known_abbreviations(now.year))
+        tzinfos.update(abbreviations(tz, now.year))   # the filter's own zone decides (IST)
+        self._setup = (tz, now, tzinfos)
         return self._setup
 
     def due(self, date):
