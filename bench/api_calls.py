@@ -1,0 +1,123 @@
+"""API economy: the AWS API calls Cloud Custodian and maid make for the same 30-policy file.
+
+Seeds bench/fleet.py's fleet (60 instances, 110 volumes: 70 attached to instances and 40
+standalone, 10 buckets) into a moto server with moto's request recorder on, then runs
+bench/parity/api_policies.yml with ``custodian run --dryrun`` (its default 15-minute resource
+cache, in a fresh cache file) and with ``maid run --dryrun``, each against the same fleet, and
+counts the requests the server received from each. Prints both figures, the ratio and the
+operations behind them; exit 1 when maid makes more than a quarter of Custodian's calls.
+Also checks that both matched the same resources per policy.
+
+    python3 bench/api_calls.py [--custodian /work/c7n-venv/bin/custodian]
+"""
+import argparse
+import base64
+import collections
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from urllib.parse import parse_qs, urlparse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "parity"))
+
+import fleet  # noqa: E402
+from record import matched_names, policy_names  # noqa: E402
+
+POLICIES = os.path.join(HERE, "parity", "api_policies.yml")
+LIMIT = 0.25
+_SERVICE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/")
+
+
+def operation(entry):
+    """'service.Operation' of one recorded request (query/JSON protocols), or the S3 REST form."""
+    headers = {k.lower(): v for k, v in entry["headers"].items()}
+    m = _SERVICE.search(headers.get("authorization", ""))
+    service = m.group(1) if m else "?"
+    target = headers.get("x-amz-target")
+    if target:
+        return f"{service}.{target.rsplit('.', 1)[-1]}"
+    body = entry.get("body") or ""
+    if entry.get("body_encoded"):
+        body = base64.b64decode(body).decode("utf-8", "replace")
+    action = parse_qs(body).get("Action") or parse_qs(urlparse(entry["url"]).query).get("Action")
+    if action:
+        return f"{service}.{action[0]}"
+    url = urlparse(entry["url"])
+    sub = url.query.split("=")[0].split("&")[0]
+    path = "/" if url.path in ("", "/") else "/{bucket}"
+    return f"{service}.{entry['method']} {path}{'?' + sub if sub else ''}"
+
+
+def count(records):
+    return collections.Counter(operation(e) for e in records)
+
+
+def run_custodian(custodian, srv, out, cache):
+    cmd = [custodian, "run", "--dryrun", "--cache", cache, "--region", fleet.REGION, "-s", out, POLICIES]
+    return subprocess.run(cmd, env=dict(os.environ, **srv.env()), capture_output=True, text=True)
+
+
+def run_maid(srv, out):
+    cmd = [sys.executable, "-c", "from cloudmaid.cli import main; main()", "run", "--dryrun",
+           "-s", out, POLICIES]
+    return subprocess.run(cmd, env=dict(os.environ, **srv.env()), cwd=ROOT, capture_output=True, text=True)
+
+
+def measured(srv, runner):
+    srv.start_recording()
+    t = time.time()
+    proc = runner()
+    elapsed = time.time() - t
+    calls = count(srv.stop_recording())
+    if proc.returncode:
+        sys.stderr.write(proc.stderr[-3000:])
+    return calls, elapsed, proc.returncode
+
+
+def show(title, calls, elapsed, top=12):
+    print(f"{title}: {sum(calls.values())} API calls in {elapsed:.1f}s")
+    for op, n in calls.most_common(top):
+        print(f"  {n:5d}  {op}")
+    if len(calls) > top:
+        print(f"  {sum(n for _, n in calls.most_common()[top:]):5d}  ({len(calls) - top} other operations)")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--custodian", default="/work/c7n-venv/bin/custodian")
+    args = ap.parse_args()
+    if not os.path.exists(args.custodian):
+        raise SystemExit(f"Cloud Custodian not found at {args.custodian} (see --custodian)")
+    names = policy_names(POLICIES)
+    with fleet.MotoServer(record=True) as srv, tempfile.TemporaryDirectory() as tmp:
+        summary = fleet.seed(srv.endpoint)
+        print(f"fleet: {summary}; {len(names)} policies")
+        c7n_calls, c7n_time, c7n_rc = measured(
+            srv, lambda: run_custodian(args.custodian, srv, f"{tmp}/c7n", f"{tmp}/c7n.cache"))
+        maid_calls, maid_time, maid_rc = measured(srv, lambda: run_maid(srv, f"{tmp}/maid"))
+        c7n_match = matched_names(f"{tmp}/c7n", names)
+        maid_match = matched_names(f"{tmp}/maid", names)
+    show("Cloud Custodian", c7n_calls, c7n_time)
+    show("maid", maid_calls, maid_time)
+    c7n_total, maid_total = sum(c7n_calls.values()), sum(maid_calls.values())
+    ratio = maid_total / c7n_total if c7n_total else float("inf")
+    differ = [n for n in names if c7n_match[n] != maid_match[n]]
+    print(f"\nAPI calls: Cloud Custodian {c7n_total}, maid {maid_total}, "
+          f"ratio {ratio:.3f} (limit {LIMIT}); {c7n_total / max(maid_total, 1):.1f}x fewer")
+    print(f"same matches in {len(names) - len(differ)}/{len(names)} policies"
+          + (f"; differ: {', '.join(differ)}" if differ else ""))
+    ok = ratio <= LIMIT and not differ and not c7n_rc and not maid_rc
+    print(json.dumps({"custodian_calls": c7n_total, "maid_calls": maid_total,
+                      "ratio": round(ratio, 4), "ok": ok}))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
