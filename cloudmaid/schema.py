@@ -212,6 +212,8 @@ def render(error):
     path = tuple(error.absolute_path)
     v, inst, value = error.validator, error.instance, error.validator_value
     key = path[-1] if path and isinstance(path[-1], str) else None
+    if key is None and len(path) > 1 and isinstance(path[-2], str):
+        key = path[-2][:-1] if path[-2].endswith("s") else None   # events[0] -> "event"
     if v == "additionalProperties" and isinstance(inst, dict):
         known = list(error.schema.get("properties", {}))
         extras = [k for k in inst if k not in known]

@@ -243,3 +243,17 @@ def test_progress_is_silent_when_not_a_tty_or_quick():
     with Progress(total=1, stream=tty, delay=60, interval=0.01) as p:
         p.echo(lambda *a, **k: None)("x")
     assert tty.getvalue() == ""
+
+
+def test_run_and_report_with_s3_output(tmp_path, endpoint, fleet):
+    s3 = boto3.client("s3", region_name="us-east-1", endpoint_url=endpoint)
+    s3.create_bucket(Bucket="maid-out")
+    f = write(tmp_path, POLICIES)
+    r = maid("run", "--dryrun", "-s", "s3://maid-out/runs", "-p", "web-report", f)
+    assert r.exit_code == 0, r.output
+    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket="maid-out")["Contents"])
+    assert keys == ["runs/web-report/metadata.json", "runs/web-report/resources.json",
+                    "runs/web-report/run.log"]
+    r = maid("report", "-s", "s3://maid-out/runs", "-p", "web-report", "--format", "json", f)
+    assert r.exit_code == 0, r.output
+    assert {i["InstanceId"] for i in json.loads(r.output)} == {fleet["owned"], fleet["web"]}

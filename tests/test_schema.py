@@ -56,8 +56,11 @@ def test_bare_name_form_only_without_required_keys():
     regs = schema.registries()
     stop = regs["actions"].get("stop", "ec2")
     assert schema.element_forms("stop", stop)[0] == {"enum": ["stop"]}
-    value = regs["filters"].get("value")
-    assert [f.get("type") for f in schema.element_forms("value", value)] == ["object"]
+
+    class NeedsKey:
+        schema = {"key": {"type": "string"}}
+        required = ("key",)
+    assert [f.get("type") for f in schema.element_forms("x", NeedsKey)] == ["object"]
 
 
 def test_suggest_prefers_canonical_names():
@@ -86,7 +89,9 @@ def test_vocabulary_lists_resources_and_elements():
     assert schema.vocabulary("ec2.actions") .startswith("actions:\n")
     stop = schema.vocabulary("aws.ec2.actions.stop")
     assert "Schema\n------" in stop and "ec2:StopInstances" in stop
-    assert schema.json_schema("ec2.filters.value")["properties"]["type"] == {"enum": ["value"]}
+    one = schema.json_schema("ec2.actions.terminate")
+    assert one["$schema"] == schema.DRAFT
+    assert {"enum": ["terminate"]} in one["anyOf"]
 
 
 def test_vocabulary_unknown_names_suggest():
