@@ -99,4 +99,6 @@ class ResourceManager:
         return resources
 
     def invalidate(self):
+        """Forget this type's listing and related lookups after a write (actions)."""
         self.ctx.cache.pop((self.rtype.name, self.ctx.region), None)
+        self.ctx.cache.pop(("related", self.rtype.name, self.ctx.region), None)

@@ -1,0 +1,149 @@
+"""EC2 instance filters with Cloud Custodian's names, keys and semantics: ages (instance-age,
+instance-uptime, state-age) and related resources (ebs, security-group, subnet, image,
+image-age). Related lookups are batched for all instances and cached for the run."""
+import re
+
+from ..filters.core import Filter, filters
+from ..filters.valuetypes import parse_date
+from .related import AgeFilter, RelatedFilter, lookup, value_filter
+
+EC2 = ("ec2",)
+
+
+@filters.register("instance-age", resources=EC2)
+class InstanceAge(AgeFilter):
+    """Age from the oldest attached EBS volume's AttachTime (LaunchTime changes on every
+    start), falling back to LaunchTime for instance-store instances."""
+    date_key = "LaunchTime"
+
+    def resource_date(self, resource):
+        attach = [b["Ebs"].get("AttachTime") for b in resource.get("BlockDeviceMappings") or ()
+                  if "Ebs" in b]
+        dates = [d for d in (parse_date(a) for a in attach) if d is not None]
+        if dates:
+            return min(dates)
+        return super().resource_date(resource)
+
+    def keys(self):
+        return {"LaunchTime", "BlockDeviceMappings"}
+
+
+@filters.register("instance-uptime", resources=EC2)
+class InstanceUptime(AgeFilter):
+    date_key = "LaunchTime"
+    schema = {"days": {"type": "number"}, "op": AgeFilter.schema["op"]}
+
+
+@filters.register("state-age", resources=EC2)
+class StateAge(AgeFilter):
+    """Time in the current state, from the date in StateTransitionReason, e.g.
+    ``User initiated (2016-05-04 10:22:01 GMT)``; no date, no match."""
+    schema = {"days": {"type": "number"}, "op": AgeFilter.schema["op"]}
+    date_key = "StateTransitionReason"
+    _paren = re.compile(r"\((.*?)\)")
+
+    def resource_date(self, resource):
+        reason = resource.get("StateTransitionReason")
+        found = self._paren.findall(reason) if isinstance(reason, str) else ()
+        return parse_date(found[0]) if found else None
+
+
+@filters.register("ebs", resources=EC2)
+class AttachedVolumes(Filter):
+    """Value filter over an instance's attached EBS volumes: ``operator: or`` (default) matches
+    when one volume matches, ``and`` when all do; ``skip-devices`` ignores devices such as
+    ``/dev/sda1``. All instances' volumes come from one batched DescribeVolumes."""
+    predicate = False
+    schema = dict(RelatedFilter.schema, **{
+        "skip-devices": {"type": "array", "items": {"type": "string"}}})
+    schema.pop("match-resource")
+    permissions = ("ec2:DescribeVolumes",)
+
+    def process(self, resources, event=None):
+        ids = [b["Ebs"]["VolumeId"] for r in resources
+               for b in r.get("BlockDeviceMappings") or () if "VolumeId" in b.get("Ebs", {})]
+        by_instance = {}
+        for v in lookup(self.manager.ctx, "ebs", ids).values():
+            if v.get("Attachments"):
+                by_instance.setdefault(v["Attachments"][0].get("InstanceId"), []).append(v)
+        skip = set(self.data.get("skip-devices") or ())
+        match = value_filter(self.data, self.manager).match
+        combine = all if self.data.get("operator", "or") == "and" else any
+        out = []
+        for r in resources:
+            volumes = [v for v in by_instance.get(r.get("InstanceId"), ())
+                       if not any(a.get("Device") in skip for a in v.get("Attachments", ()))]
+            if volumes and combine(match(v) for v in volumes):
+                out.append(r)
+        return out
+
+    def keys(self):
+        return {"BlockDeviceMappings", "InstanceId"}
+
+
+@filters.register("security-group", resources=EC2)
+class SecurityGroup(RelatedFilter):
+    related_type = "security-group"
+    ids_expression = "NetworkInterfaces[].Groups[].GroupId"
+    annotation = "matched-security-groups"
+    permissions = ("ec2:DescribeSecurityGroups",)
+
+
+@filters.register("subnet", resources=EC2)
+class Subnet(RelatedFilter):
+    related_type = "subnet"
+    ids_expression = "NetworkInterfaces[].SubnetId"
+    annotation = "matched-subnets"
+    permissions = ("ec2:DescribeSubnets",)
+
+
+class InstanceImage:
+    """The instance's AMI, looked up once for all instances, kept in ``c7n:instance-image``."""
+    ANNOTATION = "c7n:instance-image"
+
+    def images(self, resources):
+        ids = [r.get("ImageId") for r in resources if self.ANNOTATION not in r]
+        found = lookup(self.manager.ctx, "ami", ids)
+        for r in resources:
+            if self.ANNOTATION not in r:
+                image = found.get(r.get("ImageId"))
+                if image is not None:
+                    r[self.ANNOTATION] = image
+        return resources
+
+
+@filters.register("image", resources=EC2)
+class Image(InstanceImage, Filter):
+    """Value filter on the instance's image; an instance whose image is gone never matches."""
+    predicate = False
+    schema = dict(RelatedFilter.schema)
+    schema.pop("match-resource")
+    schema.pop("operator")
+    permissions = ("ec2:DescribeImages",)
+
+    def process(self, resources, event=None):
+        match = value_filter(self.data, self.manager).match
+        return [r for r in self.images(resources)
+                if r.get(self.ANNOTATION) is not None and match(r[self.ANNOTATION])]
+
+    def keys(self):
+        return {"ImageId"}
+
+
+@filters.register("image-age", resources=EC2)
+class ImageAge(InstanceImage, AgeFilter):
+    """Age of the instance's image (CreationDate); an image that is gone counts as created
+    in 2000, as Custodian does."""
+    predicate = False
+    schema = {"days": {"type": "number"}, "op": AgeFilter.schema["op"]}
+    permissions = ("ec2:DescribeImages",)
+
+    def process(self, resources, event=None):
+        return [r for r in self.images(resources) if self.match(r)]
+
+    def resource_date(self, resource):
+        image = resource.get(self.ANNOTATION)
+        return parse_date(image.get("CreationDate") if image else "2000-01-01T01:01:01.000Z")
+
+    def keys(self):
+        return {"ImageId"}

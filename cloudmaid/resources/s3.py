@@ -1,0 +1,156 @@
+"""S3 buckets: the manager that fetches per-bucket details on demand, and ``delete``.
+
+ListBuckets returns only names and dates; everything else is one API call per bucket and
+detail. Custodian fetches all ten details for every bucket by default; we fetch only the keys
+the policy's filters read (``keys_of``; None means unknown -> all), once per bucket per run,
+with Custodian's key names and shapes so its policies read the same values.
+"""
+import concurrent.futures
+
+from botocore.exceptions import ClientError
+
+from ..actions.core import Action, actions
+from .manager import ResourceManager, register_manager
+
+#: key -> (client method, value when the configuration does not exist, response key to keep)
+DETAILS = {
+    "Location": ("get_bucket_location", {}, None),
+    "Tags": ("get_bucket_tagging", [], "TagSet"),
+    "Policy": ("get_bucket_policy", None, "Policy"),
+    "Acl": ("get_bucket_acl", None, None),
+    "Replication": ("get_bucket_replication", None, None),
+    "Versioning": ("get_bucket_versioning", None, None),
+    "Website": ("get_bucket_website", None, None),
+    "Logging": ("get_bucket_logging", None, "LoggingEnabled"),
+    "Notification": ("get_bucket_notification_configuration", None, None),
+    "Lifecycle": ("get_bucket_lifecycle_configuration", None, None),
+}
+PERMISSIONS = ("s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketTagging",
+               "s3:GetBucketPolicy", "s3:GetBucketAcl", "s3:GetReplicationConfiguration",
+               "s3:GetBucketVersioning", "s3:GetBucketWebsite", "s3:GetBucketLogging",
+               "s3:GetBucketNotification", "s3:GetLifecycleConfiguration")
+DENIED = "c7n:DeniedMethods"
+WORKERS = 8
+
+
+def bucket_region(bucket):
+    """The bucket's region from its Location (no constraint means us-east-1)."""
+    constraint = (bucket.get("Location") or {}).get("LocationConstraint")
+    if constraint == "EU":
+        return "eu-west-1"
+    return constraint or "us-east-1"
+
+
+def not_found(code):
+    return code.startswith("NoSuch") or "NotFound" in code
+
+
+@register_manager("s3")
+class S3Manager(ResourceManager):
+
+    def bucket_client(self, bucket):
+        return self.client("s3", bucket_region(bucket))
+
+    def detail_keys(self, keys):
+        if keys is None or DENIED in keys:
+            return list(DETAILS)
+        wanted = [k for k in DETAILS if k in keys]
+        if wanted and "Location" not in wanted:
+            wanted.insert(0, "Location")   # the region picks the client for the others
+        return wanted
+
+    def ensure_details(self, resources, keys):
+        wanted = self.detail_keys(keys)
+        if not wanted or not resources:
+            return resources
+        done = self.ctx.cache.setdefault(("s3-details", self.ctx.region), {})
+        todo = [b for b in resources
+                if any(k not in done.get(b["Name"], {}) for k in wanted)]
+        if len(todo) <= 1:
+            for b in todo:
+                self.assemble(b, wanted, done)
+        else:
+            with concurrent.futures.ThreadPoolExecutor(min(WORKERS, len(todo))) as pool:
+                list(pool.map(lambda b: self.assemble(b, wanted, done), todo))
+        for b in resources:
+            b.update(done.get(b["Name"], {}))
+        return resources
+
+    def assemble(self, bucket, wanted, done):
+        got = done.setdefault(bucket["Name"], {})
+        for key in wanted:
+            if key in got:
+                bucket[key] = got[key]
+                continue
+            found, value = self.fetch(bucket, key)
+            if found:
+                got[key] = bucket[key] = value
+
+    def fetch(self, bucket, key):
+        """``(True, value)``, or ``(False, None)`` when access is denied (recorded in
+        ``c7n:DeniedMethods`` as Custodian does, the key left out)."""
+        method, default, select = DETAILS[key]
+        client = self.client("s3") if key == "Location" else self.bucket_client(bucket)
+        try:
+            value = getattr(client, method)(Bucket=bucket["Name"])
+        except ClientError as e:
+            code = e.response["Error"]["Code"]
+            if not_found(code):
+                return True, default
+            if code == "AccessDenied":
+                bucket.setdefault(DENIED, []).append(method)
+                return False, None
+            raise
+        value.pop("ResponseMetadata", None)
+        if select and select in value:
+            value = value[select]
+        if key == "Location" and value.get("LocationConstraint") == "EU":
+            value["LocationConstraint"] = "eu-west-1"
+        return True, value
+
+    def invalidate(self):
+        super().invalidate()
+        self.ctx.cache.pop(("s3-details", self.ctx.region), None)
+
+
+@actions.register("delete", resources=("s3",))
+class DeleteBucket(Action):
+    """Delete buckets. ``remove-contents`` (Custodian's default: true) first suspends
+    versioning, aborts multipart uploads and deletes every object version and delete marker,
+    1000 per DeleteObjects call; without it a non-empty bucket fails (BucketNotEmpty)."""
+    schema = {"remove-contents": {"type": "boolean"}}
+    permissions = ("s3:DeleteBucket", "s3:ListBucketVersions", "s3:DeleteObjectVersion",
+                   "s3:DeleteObject", "s3:PutBucketVersioning", "s3:ListBucketMultipartUploads",
+                   "s3:AbortMultipartUpload", "s3:GetBucketLocation")
+
+    def process(self, resources):
+        self.manager.ensure_details(resources, {"Location"})
+        self.result["objects_deleted"] = 0
+
+        def delete(bucket):
+            client = self.manager.bucket_client(bucket)
+            if self.data.get("remove-contents", True):
+                self.empty(client, bucket["Name"])
+            client.delete_bucket(Bucket=bucket["Name"])
+        self.each(resources, delete)
+
+    def empty(self, client, name):
+        if client.get_bucket_versioning(Bucket=name).get("Status") == "Enabled":
+            client.put_bucket_versioning(Bucket=name,
+                                         VersioningConfiguration={"Status": "Suspended"})
+        for page in client.get_paginator("list_multipart_uploads").paginate(Bucket=name):
+            for u in page.get("Uploads") or ():
+                client.abort_multipart_upload(Bucket=name, Key=u["Key"], UploadId=u["UploadId"])
+        for page in client.get_paginator("list_object_versions").paginate(Bucket=name):
+            objects = [{"Key": v["Key"], "VersionId": v["VersionId"]}
+                       for v in (page.get("Versions") or []) + (page.get("DeleteMarkers") or [])]
+            for start in range(0, len(objects), 1000):
+                batch = objects[start:start + 1000]
+                out = client.delete_objects(Bucket=name, Delete={"Objects": batch, "Quiet": True})
+                errors = out.get("Errors") or ()
+                if errors:
+                    e = errors[0]
+                    raise ClientError({"Error": {"Code": e.get("Code"), "Message":
+                                       f"{len(errors)} objects not deleted, e.g. {e.get('Key')}: "
+                                       f"{e.get('Message')}"}}, "DeleteObjects")
+                self.result["objects_deleted"] += len(batch)
