@@ -110,7 +110,12 @@ class Tag(TagAction):
         return problems
 
     def process(self, resources):
-        for group, tags in group_by_tags(resources, self.spec()):
+        spec = self.spec()
+        lookups = [v for v in spec.values() if isinstance(v, dict)]
+        if lookups:   # values read from the resource: make sure its details are there
+            keys = None if any("key" in v for v in lookups) else {"Tags"}
+            self.manager.ensure_details(resources, keys)
+        for group, tags in group_by_tags(resources, spec):
             self.write(group, lambda b, t=tags: self.tagger.add(b, t),
                        lambda b, t=tags: [taggers.set_tags(r, add=t) for r in b])
 
@@ -174,6 +179,7 @@ class RenameTag(TagAction):
 
     def process(self, resources):
         old, new = self.data["old_key"], self.data["new_key"]
+        self.manager.ensure_details(resources, {"Tags"})   # S3 fetches tags on demand
         by_value = {}
         for r in resources:
             tags = taggers.tag_map(r)
