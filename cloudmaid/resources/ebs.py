@@ -98,7 +98,10 @@ class DeleteVolume(Action):
         def delete(volume):
             try:
                 if self.data.get("force") and volume.get("Attachments"):
-                    client.detach_volume(VolumeId=volume["VolumeId"], Force=True)
+                    attachment = volume["Attachments"][0]
+                    client.detach_volume(VolumeId=volume["VolumeId"], Force=True,
+                                         InstanceId=attachment["InstanceId"],
+                                         Device=attachment["Device"])
                     client.get_waiter("volume_available").wait(VolumeIds=[volume["VolumeId"]])
                 client.delete_volume(VolumeId=volume["VolumeId"])
             except ClientError as e:
