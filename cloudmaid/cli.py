@@ -180,3 +180,23 @@ def logs_command(files, name, region, profile, assume_role):
     """Print the CloudWatch Logs events of an event-mode policy's function."""
     from .mu.logs import run_logs
     sys.exit(run_logs(_load(files), name, region, profile, assume_role, echo=click.echo))
+
+
+@main.command("sandbox")
+@click.option("--port", type=int, default=0, help="Port on 127.0.0.1 (default: a free one).")
+@click.option("--fleet", "with_fleet", is_flag=True, help="Seed the demo fleet.")
+def sandbox_command(port, with_fleet):
+    """Run the embedded local AWS (moto) until Ctrl-C; print the environment to export."""
+    from .sandbox.server import SandboxError, serve
+    try:
+        sys.exit(serve(port, with_fleet, echo=click.echo))
+    except SandboxError as e:
+        _fail([str(e)])
+
+
+@main.command("demo")
+@click.option("-s", "--output-dir", default=None, help="Keep the poll-mode run output here.")
+def demo_command(output_dir):
+    """The seed's three policies end to end (poll, deploy, events) on the embedded local AWS."""
+    from .sandbox import demo
+    sys.exit(demo.run(echo=click.echo, output_dir=output_dir))

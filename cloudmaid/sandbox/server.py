@@ -7,6 +7,9 @@ make every first EC2 call slow), and an IAM role the deployed functions can name
 import json
 import logging
 import os
+import signal
+import socket
+import threading
 import urllib.request
 
 import boto3
@@ -21,6 +24,21 @@ _TRUST = {"Version": "2012-10-17", "Statement": [{
     "Action": "sts:AssumeRole"}]}
 # Set for the sandbox's lifetime, restored on stop (moto reads them when a backend is created).
 _MOTO_ENV = {"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
+
+
+class SandboxError(Exception):
+    pass
+
+
+def _check_port(port):
+    # moto's server thread would die on a busy port and leave start() waiting forever
+    if not port:
+        return
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            raise SandboxError(f"port {port} on 127.0.0.1 is in use; pick another with --port") from None
 
 
 class SandboxSession(boto3.Session):
@@ -54,6 +72,7 @@ class Sandbox:
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self):
+        _check_port(self.port)
         for name, value in _MOTO_ENV.items():
             self._saved_env[name] = os.environ.get(name)
             os.environ[name] = value
@@ -127,3 +146,31 @@ class Sandbox:
         iam.create_role(RoleName=ROLE_NAME, AssumeRolePolicyDocument=json.dumps(_TRUST),
                         Description="cloudmaid sandbox: execution role for policy functions")
         return self.role_arn
+
+
+def serve(port=0, with_fleet=False, echo=print, ready=None):
+    """``maid sandbox``: run until Ctrl-C (or SIGTERM), printing what to export."""
+    from . import fleet
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *a: stop.set())
+    try:
+        with Sandbox(port=port) as sb:
+            echo(f"cloudmaid sandbox (moto) listening on {sb.endpoint}, account {sb.account_id}")
+            echo(f"function role: {sb.role_arn}")
+            if with_fleet:
+                echo(f"demo fleet: {fleet.seed(sb.session(), sb.region).summary()}")
+            echo("point maid, the AWS CLI or boto3 at it:")
+            for name, value in sb.env().items():
+                echo(f"  export {name}={value}")
+            echo("Ctrl-C stops it (its state is discarded).")
+            if ready:
+                ready(sb)
+            try:
+                while not stop.wait(0.5):
+                    pass
+            except KeyboardInterrupt:
+                pass
+        echo("sandbox stopped")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return 0
