@@ -241,6 +241,11 @@ def test_plan_for_existing_pieces_is_empty_and_placeholders_otherwise():
     assert steps[2].params == {"FunctionName": "f", "Timeout": 60}
 
 
+def test_tag_diff_leaves_aws_reserved_tags_alone():
+    assert planner.diff_tags({"aws:cloudformation:stack-name": "s", "old": "1", "keep": "k"},
+                             {"keep": "k", "new": "2"}) == ({"new": "2"}, ["old"])
+
+
 def test_executor_rejects_unknown_steps_and_display_renders_placeholders(ctx):
     with pytest.raises(TypeError):
         Executor(ctx.session_factory).execute([object()])

@@ -119,9 +119,10 @@ def _plan_function(want, have, state):
 
 
 def diff_tags(old, new):
-    """(tags to set, sorted keys to remove)."""
+    """(tags to set, sorted keys to remove). ``aws:`` tags belong to AWS (CloudFormation, ...)
+    and cannot be removed: leave them alone."""
     add = {k: v for k, v in sorted(new.items()) if old.get(k) != v}
-    return add, sorted(k for k in old if k not in new)
+    return add, sorted(k for k in old if k not in new and not k.startswith("aws:"))
 
 
 # -- rules, targets, permissions ----------------------------------------------------------------
