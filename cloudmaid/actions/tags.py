@@ -105,7 +105,8 @@ class Tag(TagAction):
         problems = super().validate()
         if self.data.get("key") and self.data.get("tag"):
             problems.append(((), "use either 'key' or 'tag', not both"))
-        if not self.spec():
+        # a bare `mark` (as in the seed text) is valid in Cloud Custodian and sets nothing
+        if not self.spec() and self.data.get("type") != "mark":
             problems.append(((), "no tags to set: give 'key' and 'value', or 'tags'"))
         return problems
 
