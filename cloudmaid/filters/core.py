@@ -12,6 +12,15 @@ filters = Registry("filters")
 BOOLEAN = ("or", "and", "not")
 
 
+class _Run:
+    """A counter bumped by each apply(): compiled filters that depend on the clock (``age``
+    thresholds) recompute once per run instead of once per resource or once per process."""
+    number = 0
+
+
+RUN = _Run()
+
+
 class Filter(Element):
     #: True when match() decides alone, without batch work
     predicate = True
@@ -35,7 +44,7 @@ def parse(data, manager, path=("filters",)):
 
 
 def parse_one(item, manager, path):
-    from . import boolean, value  # noqa: F401 -- registers the core filters
+    from . import boolean, event, listitem, reduce, value  # noqa: F401 -- registers them
     rtype = manager.type if manager else "*"
     if isinstance(item, dict) and len(item) == 1 and next(iter(item)) in BOOLEAN:
         name = next(iter(item))
@@ -52,6 +61,7 @@ def parse_one(item, manager, path):
 
 def apply(filter_list, resources, event=None):
     """Run filters in order; consecutive predicates are fused into one pass."""
+    RUN.number += 1
     for stage in fuse(filter_list):
         if not resources:
             break

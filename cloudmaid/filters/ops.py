@@ -23,15 +23,19 @@ def regex_case(value, pattern):
 
 
 def difference(value, other):
-    return bool(set(value or ()).difference(other))
+    return bool(set(value).difference(other))
 
 
 def intersect(value, other):
-    return bool(set(value or ()).intersection(other))
+    return bool(set(value).intersection(other))
 
 
 def mod(value, other):
-    return value % other[0] == other[1]
+    # Custodian's reading: true when ``value`` is NOT a multiple of ``other``
+    try:
+        return bool(value % other)
+    except ZeroDivisionError:
+        return False
 
 
 OPERATORS = {
@@ -53,6 +57,6 @@ OPERATORS = {
     "mod": mod,
 }
 
-#: operators whose configured value is a list
-LIST_OPERATORS = {"in", "ni", "not-in", "difference", "intersect", "mod"}
+#: operators whose configured value is a list (``mod`` takes a number, as in Custodian)
+LIST_OPERATORS = {"in", "ni", "not-in", "difference", "intersect"}
 REGEX_OPERATORS = {"regex", "regex-case"}

@@ -1,20 +1,66 @@
 """The ``value`` filter: compare a resource attribute with a configured value.
 
 Compiled once per policy into a closure: key lookup (plain key, ``tag:Name``, dotted path or
-full JMESPath), optional ``value_regex`` capture, ``value_type`` conversion, then the operator.
-Semantics are Cloud Custodian's (sentinels absent/present/empty/not-null, ``in`` against a
-missing value is false, type errors compare false).
+full JMESPath), optional ``value_regex`` capture, ``value_type`` conversion, then Cloud
+Custodian's decision chain::
+
+    r = resource value (None for 'in'/'not-in' becomes ())
+    v, r = value_type conversion
+    r is None and v == 'absent'  -> True
+    r is not None and v == 'present' -> True
+    v == 'not-null' and r        -> True
+    v == 'empty' and not r       -> True
+    op given                     -> op(r, v), a TypeError meaning False
+    otherwise                    -> r == v
+
+The common shapes (no value type, plain equality, ``in`` a list, a sentinel) get specialised
+closures; everything that does not depend on the resource (parsed dates, CIDRs, versions, the
+``age`` threshold once per run) is computed outside the per-resource function.
 """
 import re
 
 import jmespath
+from jmespath import functions as jp_functions
 
+from . import core
 from .core import Filter, filters
-from .ops import OPERATORS
-from .valuetypes import VALUE_TYPES
+from .ops import LIST_OPERATORS, OPERATORS, REGEX_OPERATORS
+from .valuetypes import CLOCKED, PREPARE, VALUE_TYPES
 
 SENTINELS = ("absent", "present", "empty", "not-null")
 _SIMPLE_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+#: value types whose compared ``v`` is never a sentinel string (a date, a threshold, a CIDR)
+_NEVER_SENTINEL = {"age", "expiration", "date", "cidr"}
+_TAG_TRANSFORMS = {
+    "noop": lambda k: k, "capitalize": str.capitalize, "lower": str.lower, "strip": str.strip,
+    "title": str.title, "upper": str.upper, "nospaces": lambda k: k.replace(" ", ""),
+    "nounderscores": lambda k: k.replace("_", ""), "nodashes": lambda k: k.replace("-", ""),
+}
+
+
+class _Functions(jp_functions.Functions):
+    """JMESPath extras Custodian policies use in keys: ``split`` and ``from_json``."""
+
+    @jp_functions.signature({"types": ["string"]}, {"types": ["string"]})
+    def _func_split(self, sep, string):
+        return string.split(sep)
+
+    @jp_functions.signature({"types": ["string"]})
+    def _func_from_json(self, string):
+        import json
+        try:
+            return json.loads(string)
+        except ValueError:
+            return None
+
+
+_OPTIONS = jmespath.Options(custom_functions=_Functions())
+
+
+def compile_path(expression):
+    """A JMESPath expression -> ``fn(data)`` (with Custodian's extra functions)."""
+    expr = jmespath.compile(expression)
+    return lambda data: expr.search(data, _OPTIONS)
 
 
 def shorthand(item):
@@ -23,17 +69,24 @@ def shorthand(item):
     return {"type": "value", "key": key, "value": value}
 
 
-def getter(key):
-    """Compile a value filter key into ``fn(resource) -> value``."""
-    if key.startswith("tag:"):
-        tag = key[4:]
+def _transform(names):
+    fns = [_TAG_TRANSFORMS[n] for n in names or () if n in _TAG_TRANSFORMS]
+    if not fns:
+        return None
 
-        def get_tag(r):
-            for t in r.get("Tags") or ():
-                if t.get("Key") == tag:
-                    return t.get("Value")
-            return None
-        return get_tag
+    def apply(k):
+        for f in fns:
+            k = f(k)
+        return k
+    return apply
+
+
+def getter(key, tag_key_transforms=None):
+    """Compile a value filter key into ``fn(resource) -> value`` (None when missing)."""
+    if key is None:
+        return lambda r: None
+    if key.startswith("tag:"):
+        return _tag_getter(key.split(":", 1)[1], _transform(tag_key_transforms))
     if _SIMPLE_PATH.match(key):
         parts = key.split(".")
         if len(parts) == 1:
@@ -49,106 +102,365 @@ def getter(key):
                 v = v.get(p)
             return v
         return get_path
-    expr = jmespath.compile(key)
-    return lambda r: r[key] if key in r else expr.search(r)
+    search = compile_path(key)
+    return lambda r: r[key] if key in r else search(r)
+
+
+def _tag_getter(tag, transform):
+    if transform is None:
+        def get_tag(r):
+            tags = r.get("Tags")
+            if tags is not None:
+                for t in tags:
+                    if t.get("Key") == tag:
+                        return t.get("Value")
+                return None
+            return _tag_dict(r, tag, None)
+        return get_tag
+
+    def get_tag_transformed(r):
+        tags = r.get("Tags")
+        if tags is not None:
+            for t in tags:
+                k = t.get("Key")
+                try:
+                    if transform(k) == tag:
+                        return t.get("Value")
+                except (AttributeError, TypeError):
+                    continue
+            return None
+        return _tag_dict(r, tag, transform)
+    return get_tag_transformed
+
+
+def _tag_dict(r, tag, transform):
+    # non-EC2 shapes Custodian also reads: {'labels': {k: v}} or {'tags': {k: v}}
+    d = r.get("labels") if "labels" in r else r.get("tags")
+    if not isinstance(d, dict):
+        return None
+    if transform is None:
+        return d.get(tag)
+    for k, v in d.items():
+        if isinstance(k, str) and transform(k) == tag:
+            return v
+    return None
 
 
 def regex_capture(pattern):
+    """``fn(value)``: the first capture group of ``pattern`` matched at the start, else None."""
     rx = re.compile(pattern)
 
     def capture(value):
         if not isinstance(value, str):
             return None
         m = rx.match(value)
-        return m.group(1) if m and m.groups() else None
+        return m.group(1) if m else None
     return capture
 
 
-def compile_match(key, value, op=None, value_type=None, value_regex=None, default=None):
-    """Return ``fn(resource) -> bool`` for one value filter."""
-    get = getter(key)
-    if value_regex:
-        capture = regex_capture(value_regex)
-        base_get = get
-        get = lambda r: capture(base_get(r))  # noqa: E731
-    if default is not None:
-        inner = get
-        get = lambda r: (lambda v: default if v is None else v)(inner(r))  # noqa: E731
-    opfn = OPERATORS[op] if op else None
-    convert = VALUE_TYPES.get(value_type) if value_type else None
-    none_is_empty = op in ("in", "ni", "not-in")
+def sentinel_flags(v):
+    """Which sentinels ``v`` equals (a value type may make ``v`` an object that parses them)."""
+    try:
+        return tuple(s for s in SENTINELS if v == s)
+    except Exception:
+        return ()
 
-    if value in SENTINELS and convert is None:
-        return _sentinel(get, value, opfn)
 
-    if convert is None and opfn is None:
-        return lambda r: get(r) == value
-
-    if convert is None:
-        def match(r):
-            v = get(r)
-            if v is None and none_is_empty:
-                v = ()
-            try:
-                return bool(opfn(v, value))
-            except TypeError:
-                return False
-        return match
-
-    def match_converted(r):
-        v = get(r)
-        if v is None and none_is_empty:
-            v = ()
-        resource_side, configured = convert(value, v)
-        if configured in SENTINELS if isinstance(configured, str) else False:
-            return _sentinel_test(resource_side, configured)
-        if opfn is None:
-            return resource_side == configured
+def decide(v, r, opfn):
+    """Custodian's decision for one converted pair (used when nothing could be specialised)."""
+    if r is None and v == "absent":
+        return True
+    if r is not None and v == "present":
+        return True
+    if v == "not-null" and r:
+        return True
+    if v == "empty" and not r:
+        return True
+    if opfn is not None:
         try:
-            return bool(opfn(resource_side, configured))
+            return bool(opfn(r, v))
         except TypeError:
             return False
+    return r == v
+
+
+def _compare(opfn, v):
+    """``fn(r) -> bool`` for a fixed ``v`` that is no sentinel."""
+    if opfn is None or opfn is OPERATORS["eq"]:
+        return lambda r: r == v
+    if opfn is OPERATORS["in"] and isinstance(v, list):
+        fast = _hashable_set(v)
+        if fast is not None:
+            def in_list(r):
+                try:
+                    return r in fast
+                except TypeError:
+                    return r in v
+            return in_list
+    if opfn is OPERATORS["ni"] and isinstance(v, list):
+        fast = _hashable_set(v)
+        if fast is not None:
+            def not_in_list(r):
+                try:
+                    return r not in fast
+                except TypeError:
+                    return r not in v
+            return not_in_list
+
+    def compare(r):
+        try:
+            return bool(opfn(r, v))
+        except TypeError:
+            return False
+    return compare
+
+
+def _hashable_set(items):
+    try:
+        return frozenset(items)
+    except TypeError:
+        return None
+
+
+def _decide_fixed(opfn, v, flags):
+    """``fn(r) -> bool`` for a fixed ``v``: specialised on the sentinels it equals."""
+    if not flags:
+        return _compare(opfn, v)
+    absent, present = "absent" in flags, "present" in flags
+    notnull, empty = "not-null" in flags, "empty" in flags
+    if opfn is None and len(flags) == 1:
+        if absent:
+            return lambda r: r is None or r == v
+        if present:
+            return lambda r: r is not None
+        if notnull:
+            return lambda r: bool(r) or r == v
+        return lambda r: not r or r == v
+    rest = _compare(opfn, v)
+
+    def decide_sentinel(r):
+        if absent and r is None:
+            return True
+        if present and r is not None:
+            return True
+        if notnull and r:
+            return True
+        if empty and not r:
+            return True
+        return rest(r)
+    return decide_sentinel
+
+
+def compile_value(data, get=None):
+    """Value filter data -> ``fn(resource) -> bool``. ``get`` overrides the key lookup."""
+    key = data.get("key")
+    op = data.get("op")
+    vtype = data.get("value_type")
+    configured = data.get("value")
+    value_path = data.get("value_path")
+    opfn = OPERATORS[op] if op else None
+    if get is None:
+        get = getter(key, data.get("tag_key_transforms"))
+    regex = data.get("value_regex")
+    if regex:
+        capture, plain = regex_capture(regex), get
+        get = lambda r: capture(plain(r))  # noqa: E731
+    empty_in = op in ("in", "not-in")   # Custodian turns a missing value into () for these
+
+    if value_path is not None or vtype == "expr":
+        return _compile_dynamic(get, opfn, empty_in, vtype, configured, value_path, regex)
+
+    if vtype is None:
+        decide_r = _decide_fixed(opfn, configured, sentinel_flags(configured))
+        if empty_in:
+            return lambda res: decide_r(() if (r := get(res)) is None else r)
+        return lambda res: decide_r(get(res))
+
+    convert = VALUE_TYPES[vtype]
+    prepare = PREPARE.get(vtype)
+    if vtype in CLOCKED:
+        return _compile_clocked(get, opfn, empty_in, convert, prepare, configured)
+    cfg = prepare(configured) if prepare else configured
+
+    if vtype in ("swap", "age", "cidr"):   # v depends on the resource
+        never = vtype in _NEVER_SENTINEL
+
+        def match_pair(res):
+            r = get(res)
+            if empty_in and r is None:
+                r = ()
+            v, r = convert(cfg, r)
+            if never:
+                if opfn is None:
+                    return r == v
+                try:
+                    return bool(opfn(r, v))
+                except TypeError:
+                    return False
+            return decide(v, r, opfn)
+        return match_pair
+
+    # v is the (prepared) configured side: specialise the decision once
+    decide_r = _decide_fixed(opfn, cfg, () if vtype in _NEVER_SENTINEL else sentinel_flags(cfg))
+
+    def match_converted(res):
+        r = get(res)
+        if empty_in and r is None:
+            r = ()
+        return decide_r(convert(cfg, r)[1])
     return match_converted
 
 
-def _sentinel_test(v, sentinel):
-    if sentinel == "absent":
-        return v is None
-    if sentinel == "present":
-        return v is not None
-    if sentinel == "not-null":
-        return bool(v)
-    return not v  # empty
+def _compile_clocked(get, opfn, empty_in, convert, prepare, configured):
+    """``age``/``expiration``: the threshold is computed once per run (see core.RUN)."""
+    state = [None, None]   # threshold, run number it was computed for
+    run = core.RUN
 
-
-def _sentinel(get, sentinel, opfn):
-    # Custodian checks the sentinel first and only then falls back to the operator
-    if opfn is None:
-        return lambda r: _sentinel_test(get(r), sentinel)
-
-    def match(r):
-        v = get(r)
-        if _sentinel_test(v, sentinel):
-            return True
+    def match_clocked(res):
+        if state[1] != run.number:
+            state[0], state[1] = prepare(configured), run.number
+        r = get(res)
+        if empty_in and r is None:
+            r = ()
+        v, r = convert(state[0], r)
+        if opfn is None:
+            return r == v
         try:
-            return bool(opfn(v, sentinel))
+            return bool(opfn(r, v))
         except TypeError:
             return False
-    return match
+    return match_clocked
+
+
+def _compile_dynamic(get, opfn, empty_in, vtype, configured, value_path, regex=None):
+    """``value_path`` (the value is another path of the same resource) and ``value_type: expr``
+    (the value names another key of the resource, read like the key itself): per resource."""
+    path = compile_path(value_path) if value_path is not None else None
+    convert = VALUE_TYPES.get(vtype)
+    prepare = PREPARE.get(vtype)
+    other = {}   # expr: key name -> compiled lookup
+
+    def lookup(name, res):
+        if not isinstance(name, str):
+            return None
+        fn = other.get(name)
+        if fn is None:
+            fn = getter(name)
+            if regex:
+                fn = (lambda g, c: lambda r: c(g(r)))(fn, regex_capture(regex))
+            other[name] = fn
+        return fn(res)
+
+    def match_dynamic(res):
+        v = path(res) if path is not None else configured
+        r = get(res)
+        if empty_in and r is None:
+            r = ()
+        if vtype == "expr":
+            v = lookup(v, res)
+        elif convert is not None:
+            if prepare is not None:
+                try:
+                    v = prepare(v)
+                except TypeError:
+                    return False
+            v, r = convert(v, r)
+        return decide(v, r, opfn)
+    return match_dynamic
+
+
+def compile_match(key, value, op=None, value_type=None, value_regex=None, default=None):
+    """Return ``fn(resource) -> bool`` for one value filter (keyword form of compile_value).
+    ``default`` is accepted and ignored, as Custodian does."""
+    data = {"key": key, "value": value, "op": op, "value_type": value_type,
+            "value_regex": value_regex}
+    return compile_value({k: v for k, v in data.items() if v is not None})
+
+
+def value_problems(data):
+    """Semantic problems of a value filter's data: ``[(path, message)]``."""
+    out = []
+    op, value, vtype = data.get("op"), data.get("value"), data.get("value_type")
+    if op in REGEX_OPERATORS and isinstance(value, str):
+        msg = regex_problem(value)
+        if msg:
+            out.append((("value",), msg))
+    regex = data.get("value_regex")
+    if isinstance(regex, str):
+        msg = regex_problem(regex)
+        if msg:
+            out.append((("value_regex",), msg))
+        elif re.compile(regex).groups != 1:
+            out.append((("value_regex",), f"value_regex '{regex}' needs exactly one capture "
+                                          f"group, e.g. '(\\d+)'"))
+    uses_value = "value_path" not in data and "value_from" not in data
+    # a string is kept for in/ni/not-in: Custodian then tests "is a substring of"
+    if (uses_value and op in LIST_OPERATORS and vtype not in ("swap", "expr")
+            and not isinstance(value, list)
+            and not (isinstance(value, str) and op in ("in", "ni", "not-in"))):
+        out.append((("value",), f"op '{op}' needs a list value, got {_describe(value)}"))
+    if uses_value and op == "mod" and not _number(value):
+        out.append((("value",), f"op 'mod' needs a number (a divisor), got {_describe(value)}"))
+    if uses_value and vtype in ("age", "expiration") and not _number(value):
+        out.append((("value",), f"value_type '{vtype}' needs a number of days, got "
+                                f"{_describe(value)}"))
+    if uses_value and vtype == "resource_count" and not (_number(value) or isinstance(value, list)):
+        out.append((("value",), f"value_type 'resource_count' needs a number, got "
+                                f"{_describe(value)}"))
+    if vtype == "resource_count" and (op in REGEX_OPERATORS or regex):
+        out.append((("op",), "value_type 'resource_count' cannot use a regex"))
+    if uses_value and vtype == "date":
+        from .valuetypes import parse_date
+        if parse_date(value) is None:
+            out.append((("value",), f"value_type 'date' needs a date, got {_describe(value)}"))
+    if vtype != "resource_count" and "key" not in data:
+        out.append(((), "missing required key 'key'"))
+    if "value" not in data and uses_value:
+        out.append(((), "missing required key 'value'"))
+    return out
+
+
+def regex_problem(pattern):
+    try:
+        re.compile(pattern)
+    except re.error as e:
+        return f"invalid regex '{pattern}': {e}"
+    return None
+
+
+def _number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _describe(v):
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, str):
+        return f"string '{v}'"
+    if v is None:
+        return "null"
+    if isinstance(v, (int, float)):
+        return f"number {v}"
+    return {list: "a list", dict: "a mapping"}.get(type(v), type(v).__name__)
+
+
+VALUE_SCHEMA = {
+    "key": {"type": "string"},
+    "value": {"type": ["string", "number", "boolean", "array", "null", "object"]},
+    "op": {"enum": sorted(OPERATORS)},
+    "value_type": {"enum": sorted(VALUE_TYPES)},
+    "value_regex": {"type": "string"},
+    "value_path": {"type": "string"},
+    "value_from": {"type": "object"},
+    "tag_key_transforms": {"type": "array", "items": {"enum": sorted(_TAG_TRANSFORMS)}},
+    "default": {"type": "object"},
+}
 
 
 @filters.register("value")
 class ValueFilter(Filter):
-    schema = {
-        "key": {"type": "string"},
-        "value": {"type": ["string", "number", "boolean", "array", "null", "object"]},
-        "op": {"enum": sorted(OPERATORS)},
-        "value_type": {"enum": sorted(VALUE_TYPES)},
-        "value_regex": {"type": "string"},
-        "value_from": {"type": "object"},
-        "default": {},
-    }
-    required = ("key",)
+    schema = VALUE_SCHEMA
+    required = ()
 
     def __init__(self, data, manager=None):
         super().__init__(data, manager)
@@ -158,19 +470,28 @@ class ValueFilter(Filter):
         if self.value_type == "resource_count":
             self.predicate = False
         else:
-            fn = compile_match(self.key, d.get("value"), d.get("op"), self.value_type,
-                               d.get("value_regex"), d.get("default"))
+            fn = compile_value(d)
             self.match = lambda r, event=None: fn(r)
+
+    def validate(self):
+        return value_problems(self.data)
 
     def process(self, resources, event=None):
         if self.value_type == "resource_count":
-            op = OPERATORS[self.data.get("op", "eq")]
-            return resources if op(len(resources), self.data.get("value")) else []
+            op = OPERATORS[self.data.get("op") or "eq"]
+            try:
+                return resources if op(len(resources), self.data.get("value")) else []
+            except TypeError:
+                return []
         return super().process(resources, event)
 
     def keys(self):
         k = self.key or ""
+        if self.value_type == "resource_count":
+            return set()
         if k.startswith("tag:"):
             return {"Tags"}
+        if self.value_type == "expr" or "value_path" in self.data:
+            return None
         head = re.match(r"[A-Za-z0-9_-]+", k)
         return {head.group(0)} if head else None

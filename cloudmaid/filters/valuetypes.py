@@ -1,151 +1,235 @@
 """``value_type`` conversions of the value filter, with Cloud Custodian's semantics.
 
-Each function takes ``(configured, resource_value)`` and returns the pair to compare as
-``op(resource_side, configured_side)``. ``age`` swaps the sides on purpose: ``op: gt`` with
-``value: 30`` reads "older than 30 days".
+A conversion takes ``(configured, resource_value)`` and returns ``(v, r)``: the value filter
+then checks the sentinels against ``v`` and compares ``op(r, v)``. Most types convert the
+resource side; ``swap``, ``age`` and ``cidr`` (address against network) exchange the sides on
+purpose, so that ``age`` with ``op: gt`` and ``value: 30`` reads "older than 30 days" and
+``cidr`` with ``op: in`` reads "the configured address is inside the resource's network".
+
+A type may also *prepare* the configured side once (parse a date, a CIDR, a version, or turn a
+day count into a threshold) instead of per resource; ``age``/``expiration`` thresholds are
+prepared once per run because they depend on the clock.
 """
 import datetime
 import ipaddress
 import re
+import time
 
 from dateutil.parser import parse as _parse_date
 from dateutil.tz import tzutc
 
+UTC = tzutc()
+#: numbers below this are not epoch timestamps (Custodian uses S3's launch date, local time)
+DATE_FLOOR = time.mktime((2006, 3, 19, 0, 0, 0, 0, 0, 0))
+
 
 def parse_date(value):
+    """datetime (aware, UTC) from a datetime, a date string, epoch seconds or milliseconds."""
     if value is None:
         return None
     if isinstance(value, datetime.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tzutc())
-    if isinstance(value, (int, float)):
-        # epoch seconds or milliseconds
-        if value > 1e11:
-            value = value / 1000.0
-        return datetime.datetime.fromtimestamp(value, tz=tzutc())
-    if isinstance(value, str):
+        return value if value.tzinfo else value.astimezone(UTC)
+    if isinstance(value, str) and not value.isdigit():
         try:
-            d = _parse_date(value)
-        except (ValueError, OverflowError, TypeError):
+            return _parse_date(value).astimezone(UTC)
+        except (AttributeError, TypeError, ValueError, OverflowError):
+            pass
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        try:
+            seconds = float(value)
+        except ValueError:
             return None
-        return d if d.tzinfo else d.replace(tzinfo=tzutc())
+        if seconds > DATE_FLOOR:
+            for scale in (1, 1000):
+                try:
+                    return datetime.datetime.fromtimestamp(seconds / scale).astimezone(UTC)
+                except (ValueError, OverflowError, OSError):
+                    continue
     return None
 
 
+# -- CIDR ------------------------------------------------------------------------------------
+class Network(ipaddress.IPv4Network):
+    """An IPv4 network where ``net in other`` means "is a subnet of" (Custodian's reading)."""
+
+    def __contains__(self, other):
+        if other is None:
+            return False
+        if isinstance(other, ipaddress._BaseNetwork):
+            return self.supernet_of(other)
+        return super().__contains__(other)
+
+
+class CidrList:
+    """A configured list of networks/addresses: ``x in CidrList`` if inside any or equal to one."""
+
+    def __init__(self, items):
+        self.items = items
+
+    def __contains__(self, other):
+        if other is None:
+            return False
+        return (any(other in n for n in self.items if isinstance(n, Network))
+                or any(other == a for a in self.items if isinstance(a, ipaddress.IPv4Address)))
+
+
 def parse_cidr(value):
+    """A network (``a.b.c.d/n``, strict IPv4), an address (v4 or v6), a list of them, or None."""
+    if isinstance(value, (list, set)):
+        return CidrList([parse_cidr(v) for v in value])
     if not isinstance(value, str):
         return None
     try:
-        if "/" in value:
-            return ipaddress.ip_network(value, strict=False)
-        return ipaddress.ip_address(value)
+        return Network(value) if "/" in value else ipaddress.ip_address(value)
     except ValueError:
         return None
 
 
-def now():
-    return datetime.datetime.now(tz=tzutc())
+# -- versions --------------------------------------------------------------------------------
+_VERSION_PART = re.compile(r"(\d+|[a-z]+|\.)")
 
 
-def _days(value):
-    return datetime.timedelta(days=float(value))
+class Version:
+    """Loose version ("1.5.2b2", "3.10a"): numbers compare as numbers, letter runs as text.
+
+    Like distutils' LooseVersion: a number against text at the same position cannot be ordered
+    (the comparison is false), and comparing with a string parses the string first.
+    """
+    __slots__ = ("parts",)
+
+    def __init__(self, text):
+        if text is None or text == "":
+            self.parts = None   # nothing to compare: every comparison is false
+            return
+        self.parts = [int(p) if p.isdigit() else p
+                      for p in _VERSION_PART.split(str(text)) if p and p != "."]
+
+    def _other(self, other):
+        other = Version(other).parts if isinstance(other, str) else (
+            other.parts if isinstance(other, Version) else None)
+        if other is None or self.parts is None:
+            raise TypeError("not comparable as versions")
+        return other
+
+    def __eq__(self, other):
+        try:
+            return self.parts == self._other(other)
+        except TypeError:
+            return False
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    def __lt__(self, other): return self.parts < self._other(other)
+    def __le__(self, other): return self.parts <= self._other(other)
+    def __gt__(self, other): return self.parts > self._other(other)
+    def __ge__(self, other): return self.parts >= self._other(other)
+    __hash__ = None
+
+    def __repr__(self):
+        return f"Version({self.parts!r})"
 
 
-def age(configured, value):
-    threshold = configured if isinstance(configured, datetime.datetime) else now() - _days(configured)
-    resource = parse_date(value)
-    return threshold, (0 if resource is None else resource)
-
-
-def expiration(configured, value):
-    threshold = configured if isinstance(configured, datetime.datetime) else now() + _days(configured)
-    resource = parse_date(value)
-    return (0 if resource is None else resource), threshold
+# -- conversions: (configured, resource value) -> (v, r) ------------------------------------
+def normalize(configured, value):
+    return configured, (value.strip().lower() if isinstance(value, str) else value)
 
 
 def integer(configured, value):
     try:
-        return int(str(value).strip()), configured
+        return configured, int(str(value).strip())
     except ValueError:
-        return 0, configured
+        return configured, 0
 
 
 def float_(configured, value):
     try:
-        return float(str(value).strip()), configured
+        return configured, float(str(value).strip())
     except ValueError:
-        return 0.0, configured
+        return configured, 0.0
 
 
 def size(configured, value):
     try:
-        return len(value), configured
+        return configured, len(value)
     except TypeError:
-        return 0, configured
+        return configured, 0
 
 
 def unique_size(configured, value):
     try:
-        return len(set(value)), configured
+        return configured, len(set(value))
     except TypeError:
-        return 0, configured
-
-
-def normalize(configured, value):
-    if isinstance(value, str):
-        value = value.strip().lower()
-    return value, configured
+        return configured, 0
 
 
 def swap(configured, value):
-    return configured, value
+    return value, configured
 
 
 def date(configured, value):
-    return parse_date(value), parse_date(configured)
+    # configured side prepared by parse_date
+    return configured, parse_date(value)
+
+
+def age(threshold, value):
+    # compare threshold against the resource's date: "gt 30" means older than 30 days
+    d = parse_date(value)
+    return (0 if d is None else d), threshold
+
+
+def expiration(threshold, value):
+    d = parse_date(value)
+    return threshold, (0 if d is None else d)
 
 
 def cidr(configured, value):
-    s, v = parse_cidr(configured), parse_cidr(value)
-    if isinstance(s, ipaddress._BaseAddress) and isinstance(v, ipaddress._BaseNetwork):
-        return s, v
-    return v, s
+    # configured side prepared by parse_cidr
+    v = parse_cidr(value)
+    if isinstance(configured, ipaddress._BaseAddress) and isinstance(v, ipaddress._BaseNetwork):
+        return v, configured
+    return configured, v
 
 
 def cidr_size(configured, value):
     net = parse_cidr(value)
-    return (net.prefixlen if isinstance(net, ipaddress._BaseNetwork) else 0), configured
-
-
-class Version:
-    """Loose version ordering: numeric parts compare as numbers, others as text."""
-
-    def __init__(self, text):
-        self.parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p)
-                           for p in re.findall(r"\d+|[A-Za-z]+", str(text)))
-
-    def _cmp(self, other):
-        if not isinstance(other, Version):
-            other = Version(other)
-        return (self.parts > other.parts) - (self.parts < other.parts)
-
-    def __eq__(self, other): return self._cmp(other) == 0
-    def __ne__(self, other): return self._cmp(other) != 0
-    def __lt__(self, other): return self._cmp(other) < 0
-    def __le__(self, other): return self._cmp(other) <= 0
-    def __gt__(self, other): return self._cmp(other) > 0
-    def __ge__(self, other): return self._cmp(other) >= 0
-    __hash__ = None
+    return configured, (getattr(net, "prefixlen", 0) if net else 0)
 
 
 def version(configured, value):
-    return Version(value), Version(configured)
+    # configured side prepared as a Version
+    return configured, Version(value)
 
 
-#: value_type -> conversion returning (resource_side, configured_side)
+def now():
+    return datetime.datetime.now(tz=UTC)
+
+
+def _days(value):
+    if isinstance(value, datetime.datetime):
+        return None
+    return datetime.timedelta(days=value)
+
+
+def age_threshold(configured):
+    return configured if isinstance(configured, datetime.datetime) else now() - _days(configured)
+
+
+def expiration_threshold(configured):
+    return configured if isinstance(configured, datetime.datetime) else now() + _days(configured)
+
+
+#: value_type -> conversion returning ``(v, r)``
 VALUE_TYPES = {
     "age": age, "expiration": expiration, "integer": integer, "float": float_, "size": size,
     "unique_size": unique_size, "normalize": normalize, "swap": swap, "date": date,
     "cidr": cidr, "cidr_size": cidr_size, "version": version,
-    # resource_count compares the number of resources, handled by the value filter itself
-    "resource_count": None,
+    # handled by the value filter itself: the batch size, and a second key of the resource
+    "resource_count": None, "expr": None,
 }
+
+#: value_type -> preparation of the configured side, done once (or once per run if clocked)
+PREPARE = {"date": parse_date, "cidr": parse_cidr, "version": Version,
+           "age": age_threshold, "expiration": expiration_threshold}
+#: preparations that read the clock: redone at the start of each run
+CLOCKED = {"age", "expiration"}
