@@ -115,12 +115,12 @@ class S3Manager(ResourceManager):
 
 @actions.register("delete", resources=("s3",))
 class DeleteBucket(Action):
-    """Delete buckets. ``remove-contents`` (Custodian's default: true) first suspends
-    versioning, aborts multipart uploads and deletes every object version and delete marker,
-    1000 per DeleteObjects call; without it a non-empty bucket fails (BucketNotEmpty)."""
+    """Delete buckets. ``remove-contents`` (Custodian's default: true) first aborts multipart
+    uploads and deletes every object version and delete marker, 1000 per DeleteObjects call;
+    without it a non-empty bucket fails alone (BucketNotEmpty)."""
     schema = {"remove-contents": {"type": "boolean"}}
     permissions = ("s3:DeleteBucket", "s3:ListBucketVersions", "s3:DeleteObjectVersion",
-                   "s3:DeleteObject", "s3:PutBucketVersioning", "s3:ListBucketMultipartUploads",
+                   "s3:DeleteObject", "s3:ListBucketMultipartUploads",
                    "s3:AbortMultipartUpload", "s3:GetBucketLocation")
 
     def process(self, resources):
@@ -135,9 +135,8 @@ class DeleteBucket(Action):
         self.each(resources, delete)
 
     def empty(self, client, name):
-        if client.get_bucket_versioning(Bucket=name).get("Status") == "Enabled":
-            client.put_bucket_versioning(Bucket=name,
-                                         VersioningConfiguration={"Status": "Suspended"})
+        # deletes name the version id, so they are permanent and add no delete markers even
+        # on a versioned bucket: no need to suspend versioning first (Custodian does)
         for page in client.get_paginator("list_multipart_uploads").paginate(Bucket=name):
             for u in page.get("Uploads") or ():
                 client.abort_multipart_upload(Bucket=name, Key=u["Key"], UploadId=u["UploadId"])
