@@ -8,7 +8,6 @@ import pytest
 from cloudmaid.actions.core import actions
 from cloudmaid.filters.tags import action_date
 from cloudmaid.policy import Policy, load_plugins
-from cloudmaid.resources import catalog
 from cloudmaid.resources.catalog import ResourceType
 from cloudmaid.resources.manager import ResourceManager
 
@@ -32,11 +31,7 @@ def manager(ctx, name):
 
 
 def volume_manager(ctx):
-    """The ebs row once the catalog has it; the same shape otherwise."""
-    rtype = catalog.get("ebs") or ResourceType(
-        name="ebs", service="ec2", enum_op="describe_volumes", enum_path="Volumes[]",
-        id="VolumeId", ids_param="VolumeIds")
-    return ResourceManager(ctx, rtype)
+    return ResourceManager.for_type(ctx, "ebs")
 
 
 def make_volumes(ec2, n):
@@ -243,10 +238,7 @@ def test_every_action_on_volumes(ctx, ec2):
 
 
 def s3_manager(ctx):
-    rtype = catalog.get("s3") or ResourceType(
-        name="s3", service="s3", enum_op="list_buckets", enum_path="Buckets[]", id="Name",
-        global_resource=True)
-    return ResourceManager.for_type(ctx, "s3") if catalog.get("s3") else ResourceManager(ctx, rtype)
+    return ResourceManager.for_type(ctx, "s3")
 
 
 def bucket_tags(s3, name):
@@ -290,3 +282,47 @@ def test_s3_read_modify_write_keeps_other_tags(ctx, s3):
     actions.get("untag", "s3")({"type": "untag", "tags": ["K2", "maid_status"]}, mgr).run(live)
     assert bucket_tags(s3, "b-one") == {}
     assert buckets[0]["Tags"] == []
+
+
+def test_ec2_family_types_via_policies(ctx, ec2):
+    vol = make_volumes(ec2, 1)[0]
+    snap = ec2.create_snapshot(VolumeId=vol)["SnapshotId"]
+    ami = ec2.register_image(Name="tagged-image", RootDeviceName="/dev/sda1",
+                             BlockDeviceMappings=[{"DeviceName": "/dev/sda1",
+                                                   "Ebs": {"VolumeSize": 8}}])["ImageId"]
+    vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    sg = ec2.create_security_group(GroupName="tagged", Description="d", VpcId=vpc)["GroupId"]
+    for rtype, key, rid in (("ebs", "VolumeId", vol), ("ebs-snapshot", "SnapshotId", snap),
+                            ("ami", "ImageId", ami), ("security-group", "GroupId", sg)):
+        meta = run(ctx, rtype, [{"type": "tag", "tags": {"Owner": "me", "Tmp": "t"}},
+                                {"type": "rename-tag", "old_key": "Tmp", "new_key": "Kept"},
+                                {"type": "mark-for-op", "op": "delete", "days": 7}],
+                   filters=[{key: rid}])
+        assert [r[key] for r in meta["matched"]] == [rid], rtype
+        assert all(a["succeeded"] == 1 and not a["failed"] for a in meta["actions"]), rtype
+        assert tags_of(ec2, rid) == {
+            "Owner": "me", "Kept": "t",
+            "maid_status": f"Resource does not meet policy: delete@{action_date(ctx.now, days=7)}"}
+        run(ctx, rtype, ["unmark", {"type": "remove-tag", "tags": ["Owner"]}],
+            filters=[{key: rid}])
+        assert tags_of(ec2, rid) == {"Kept": "t"}, rtype
+
+
+def test_s3_policy_across_regions(ctx, s3):
+    s3.create_bucket(Bucket="home-bucket")
+    eu = boto3.client("s3", region_name="eu-west-1")
+    eu.create_bucket(Bucket="eu-bucket",
+                     CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    eu.put_bucket_tagging(Bucket="eu-bucket", Tagging={"TagSet": [{"Key": "Keep", "Value": "k"}]})
+    meta = run(ctx, "s3", [{"type": "tag", "key": "Tmp", "value": "v"},
+                           {"type": "rename-tag", "old_key": "Tmp", "new_key": "Env"},
+                           {"type": "mark-for-op", "op": "delete", "days": 1}],
+               filters=[{"tag:Env": "absent"}])
+    assert sorted(b["Name"] for b in meta["matched"]) == ["eu-bucket", "home-bucket"]
+    assert all(not a["failed"] and a["succeeded"] == 2 for a in meta["actions"])
+    mark = f"Resource does not meet policy: delete@{action_date(ctx.now, days=1)}"
+    assert bucket_tags(s3, "home-bucket") == {"Env": "v", "maid_status": mark}
+    assert bucket_tags(eu, "eu-bucket") == {"Keep": "k", "Env": "v", "maid_status": mark}
+    # one read-modify-write per bucket and action (rename included)
+    assert meta["api-stats"]["s3.PutBucketTagging"] == 6
+    assert meta["api-stats"]["s3.GetBucketTagging"] == 2 + 6   # the tag:Env filter, then writes

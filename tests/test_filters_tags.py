@@ -148,3 +148,27 @@ def test_round_trip_hours_across_timezones(ctx, ec2, mark_tz, filter_tz):
     assert due(ctx, start + datetime.timedelta(hours=2, minutes=59), data) == []
     assert due(ctx, start + datetime.timedelta(hours=3), data) == [iid]
     assert due(ctx, start + datetime.timedelta(hours=2), dict(data, skew_hours=1)) == [iid]
+
+
+def test_round_trip_on_s3_fetches_tags_once(ctx, aws):
+    import boto3
+    s3 = boto3.client("s3", region_name="us-east-1")
+    for name in ("mark-me", "leave-me"):
+        s3.create_bucket(Bucket=name)
+    start = datetime.datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+    ctx.now = start
+    Policy({"name": "mark", "resource": "s3", "filters": [{"Name": "mark-me"}],
+            "actions": [{"type": "mark-for-op", "op": "delete", "hours": 5}]}, ctx).run()
+
+    def due_buckets(now, **extra):
+        ctx.now = now
+        meta = Policy({"name": "due", "resource": "s3", "filters": [
+            dict({"type": "marked-for-op", "op": "delete"}, **extra),
+            {"type": "tag-count", "count": 1, "op": "eq"}]}, ctx).run()
+        return [b["Name"] for b in meta["matched"]], meta["api-stats"]
+
+    assert due_buckets(start + datetime.timedelta(hours=4))[0] == []
+    names, stats = due_buckets(start + datetime.timedelta(hours=5))
+    assert names == ["mark-me"]
+    assert stats.get("s3.GetBucketTagging", 0) <= 2   # at most once per bucket per run
+    assert due_buckets(start, skew=1)[0] == ["mark-me"]

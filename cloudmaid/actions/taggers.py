@@ -40,6 +40,16 @@ def tag_map(resource):
     return {t["Key"]: t.get("Value") for t in tags if isinstance(t, dict) and "Key" in t}
 
 
+def fetch_details(manager, resources, keys):
+    """``manager.ensure_details`` keeping the Tags already in memory: they may be newer than
+    the manager's per-run detail cache (written by an earlier action of this policy)."""
+    saved = [(r, r["Tags"]) for r in resources if "Tags" in r]
+    manager.ensure_details(resources, keys)
+    for r, tags in saved:
+        r["Tags"] = tags
+    return resources
+
+
 def set_tags(resource, add=None, remove=()):
     """Update the in-memory Tags after a successful write, keeping its list form."""
     current = tag_map(resource)
@@ -103,6 +113,8 @@ class S3Tagger(Tagger):
     remove_permissions = ("s3:GetBucketTagging", "s3:PutBucketTagging")
 
     def client(self, bucket):
+        if "Location" not in bucket and "Region" not in bucket:
+            fetch_details(self.manager, [bucket], {"Location"})   # the bucket's region
         region = bucket_region(bucket) or self.manager.ctx.region
         return self.manager.client("s3", region)
 
@@ -131,6 +143,11 @@ class S3Tagger(Tagger):
     def remove(self, resources, keys):
         for b in resources:
             self.modify(b, remove=set(keys))
+
+    def rename(self, resources, old, new, value):
+        """One read and one write per bucket (instead of an add and a remove)."""
+        for b in resources:
+            self.modify(b, add={new: value}, remove={old})
 
 
 def bucket_region(bucket):

@@ -115,7 +115,7 @@ class Tag(TagAction):
         lookups = [v for v in spec.values() if isinstance(v, dict)]
         if lookups:   # values read from the resource: make sure its details are there
             keys = None if any("key" in v for v in lookups) else {"Tags"}
-            self.manager.ensure_details(resources, keys)
+            taggers.fetch_details(self.manager, resources, keys)
         for group, tags in group_by_tags(resources, spec):
             self.write(group, lambda b, t=tags: self.tagger.add(b, t),
                        lambda b, t=tags: [taggers.set_tags(r, add=t) for r in b])
@@ -180,14 +180,21 @@ class RenameTag(TagAction):
 
     def process(self, resources):
         old, new = self.data["old_key"], self.data["new_key"]
-        self.manager.ensure_details(resources, {"Tags"})   # S3 fetches tags on demand
+        # S3 fetches tags on demand; tags already in memory are the newest
+        taggers.fetch_details(self.manager, [r for r in resources if "Tags" not in r], {"Tags"})
         by_value = {}
         for r in resources:
             tags = taggers.tag_map(r)
             if old in tags and old != new:
                 by_value.setdefault(tags[old], []).append(r)
         renamed = 0
+        rename = getattr(self.tagger, "rename", None)
         for value, group in by_value.items():
+            if rename:   # the service renames in one write (S3)
+                renamed += len(self.write(
+                    group, lambda b, v=value: rename(b, old, new, v),
+                    lambda b, v=value: [taggers.set_tags(r, add={new: v}, remove=[old]) for r in b]))
+                continue
             full = [r for r in group if len(taggers.tag_map(r)) >= self.max_tags]
             room = [r for r in group if len(taggers.tag_map(r)) < self.max_tags]
             renamed += len(self.delete(self.create(room, new, value), old))
