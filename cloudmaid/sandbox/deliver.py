@@ -14,9 +14,11 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from ..events import pattern as patterns
@@ -88,6 +90,7 @@ class Delivery:
         self._logs = session.client("logs", region_name=region)
         self._tmp = tempfile.TemporaryDirectory(prefix="maid-sandbox-")
         self._unpacked = {}   # CodeSha256 -> folder
+        self._lock = threading.Lock()
 
     def close(self):
         self._tmp.cleanup()
@@ -115,11 +118,25 @@ class Delivery:
                     functions=functions))
         return found
 
-    def deliver(self, event):
-        """Run every function whose rule's pattern matches ``event``; their Invocations."""
-        return [self.invoke(fn, event) for rule in self.rules()
+    def targets(self, event, rules=None):
+        """The functions EventBridge would invoke for ``event``."""
+        return [fn for rule in (self.rules() if rules is None else rules)
                 if rule.pattern is not None and patterns.matches(rule.pattern, event)
                 for fn in rule.functions]
+
+    def deliver(self, event):
+        """Run every function whose rule's pattern matches ``event``; their Invocations."""
+        return self.deliver_all([event])
+
+    def deliver_all(self, events, workers=4):
+        """Deliver several events; like EventBridge, the invocations run concurrently.
+        Invocations come back in event order, then rule order."""
+        rules = self.rules()
+        jobs = [(fn, event) for event in events for fn in self.targets(event, rules)]
+        if len(jobs) < 2:
+            return [self.invoke(fn, event) for fn, event in jobs]
+        with ThreadPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            return list(pool.map(lambda job: self.invoke(*job), jobs))
 
     def fire(self, rule_name):
         """Fire a scheduled rule now: its targets get a ``Scheduled Event``."""
@@ -147,6 +164,10 @@ class Delivery:
         return data
 
     def _task_root(self, name, config):
+        with self._lock:
+            return self._unpack(name, config)
+
+    def _unpack(self, name, config):
         sha = config["CodeSha256"]
         if sha not in self._unpacked:
             folder = os.path.join(self._tmp.name, f"{name}-{len(self._unpacked)}")
