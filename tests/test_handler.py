@@ -308,3 +308,37 @@ def test_member_role_builds_a_policy_per_member_account(function):
 def test_arn_parts():
     assert handler.arn_parts(ARN) == ("aws", "us-east-1", ACCOUNT)
     assert handler.arn_parts(None) == ("aws", None, None)
+
+
+def _volume(ec2):
+    return ec2.create_volume(Size=8, AvailabilityZone="us-east-1a")["VolumeId"]
+
+
+def _group(ec2):
+    return ec2.create_security_group(GroupName="web", Description="web")["GroupId"]
+
+
+def _bucket(ec2):
+    boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="maid-event-bucket")
+    return "maid-event-bucket"
+
+
+@pytest.mark.parametrize("resource,shortcut,fixture_name,make,path,describe", [
+    ("ebs", "CreateVolume", "cloudtrail-create-volume.json", _volume,
+     ("responseElements", "volumeId"), "ec2.DescribeVolumes"),
+    ("security-group", "AuthorizeSecurityGroupIngress",
+     "cloudtrail-authorize-security-group-ingress.json", _group,
+     ("requestParameters", "groupId"), "ec2.DescribeSecurityGroups"),
+    ("s3", "CreateBucket", "cloudtrail-create-bucket.json", _bucket,
+     ("requestParameters", "bucketName"), "s3.ListBuckets"),
+])
+def test_shortcut_events_fetch_their_resource(function, ec2, resource, shortcut, fixture_name,
+                                              make, path, describe):
+    function({"name": f"on-{resource}", "resource": resource,
+              "mode": {"type": "cloudtrail", "events": [shortcut]}})
+    rid = make(ec2)
+    ev = fixture(fixture_name)
+    ev["detail"][path[0]][path[1]] = rid
+    out = handler.handler(ev, lambda_context())
+    assert out["status"] == "ok" and out["matched"] == [rid]
+    assert out["api_calls"] == {describe: 1}
