@@ -342,3 +342,16 @@ def test_shortcut_events_fetch_their_resource(function, ec2, resource, shortcut,
     out = handler.handler(ev, lambda_context())
     assert out["status"] == "ok" and out["matched"] == [rid]
     assert out["api_calls"] == {describe: 1}
+
+
+@pytest.mark.parametrize("identity,stopped", [("IAMUser", False), ("Root", True)])
+def test_event_filter_reads_the_triggering_event(function, ec2, identity, stopped):
+    function(dict(TAG_COMPLIANCE, filters=[
+        {"type": "event", "key": "detail.userIdentity.type", "value": "Root"}]))
+    iid = run_instances(ec2)[0]
+    ev = run_instances_event(iid)
+    ev["detail"]["userIdentity"]["type"] = identity
+    out = handler.handler(ev, lambda_context())
+    assert out["matched"] == ([iid] if stopped else [])
+    assert state(ec2, iid) == ("stopped" if stopped else "running")
+    assert ("ec2.StopInstances" in out["api_calls"]) is stopped
