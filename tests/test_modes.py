@@ -269,6 +269,11 @@ def test_valid_modes_have_no_problems():
      ("role",), "neither an IAM role ARN"),
     ({"type": "periodic", "schedule": "rate(1 day)", "role": "arn:aws:iam::123456789012:user/x"},
      {}, ("role",), "neither an IAM role ARN"),
+    ({"type": "cloudtrail", "events": ["RunInstances"],
+      "pattern": {"detail": {"userIdentity": {"type": [{"regex": "Ro*t"}]}}}}, {},
+     ("pattern", "detail", "userIdentity", "type", 0), "unknown matcher"),
+    ({"type": "cloudtrail", "events": ["RunInstances"], "pattern": {"detail": {"x": "y"}}}, {},
+     ("pattern", "detail", "x"), "must be a list of matchers"),
     ({"type": "periodic", "schedule": "rate(1 day)", "memory": 64}, {}, ("memory",), "128-10240"),
     ({"type": "periodic", "schedule": "rate(1 day)", "timeout": 1000}, {}, ("timeout",), "1-900"),
 ])

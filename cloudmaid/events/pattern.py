@@ -155,6 +155,35 @@ def _cidr(arg, v):
         return False
 
 
+MATCHERS = ("prefix", "suffix", "equals-ignore-case", "wildcard", "anything-but", "numeric",
+            "exists", "cidr")
+
+
+def problems(pattern, path=()):
+    """``(path, message)`` for each part of a pattern EventBridge would reject."""
+    if not isinstance(pattern, dict):
+        return [(path, "an event pattern is an object of fields")]
+    out = []
+    for key, sub in pattern.items():
+        p = path + (key,)
+        if key == "$or":
+            if not isinstance(sub, list) or len(sub) < 2:
+                out.append((p, "$or takes a list of at least two patterns"))
+                continue
+            for i, alt in enumerate(sub):
+                out.extend(problems(alt, p + (i,)))
+        elif isinstance(sub, dict):
+            out.extend(problems(sub, p))
+        elif not isinstance(sub, list):
+            out.append((p, "a field's value must be a list of matchers or an object"))
+        else:
+            for i, m in enumerate(sub):
+                if isinstance(m, dict) and (len(m) != 1 or next(iter(m)) not in MATCHERS):
+                    out.append((p + (i,), f"unknown matcher {json.dumps(m)} (use one of "
+                                          f"{', '.join(MATCHERS)})"))
+    return out
+
+
 # -- canonical form ---------------------------------------------------------------------------
 def canonical(pattern):
     """The same pattern with object keys sorted and scalar arrays sorted and deduplicated, so

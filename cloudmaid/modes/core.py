@@ -181,6 +181,9 @@ class EventMode(Mode):
                 ROLE_ARN.match(role) or (ROLE_NAME.match(role) and ":" not in role))):
             out.append((("role",), f"role '{role}' is neither an IAM role ARN "
                                    f"(arn:aws:iam::ACCOUNT:role/NAME) nor a role name"))
+        if isinstance(self.data.get("pattern"), dict):
+            from ..events import pattern
+            out.extend((("pattern",) + p, m) for p, m in pattern.problems(self.data["pattern"]))
         memory = self.data.get("memory")
         if isinstance(memory, (int, float)) and not 128 <= memory <= 10240:
             out.append((("memory",), f"memory {memory} MB is outside Lambda's 128-10240"))
