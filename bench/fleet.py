@@ -48,6 +48,9 @@ class MotoServer:
         self.recording = None
 
     def start(self):
+        for var in ("NO_PROXY", "no_proxy"):  # our own clients must not go through a proxy
+            if "127.0.0.1" not in os.environ.get(var, ""):
+                os.environ[var] = ",".join(filter(None, [os.environ.get(var), "127.0.0.1"]))
         env = dict(os.environ, MOTO_EC2_LOAD_DEFAULT_AMIS="false", AWS_DEFAULT_REGION=REGION)
         env.pop("AWS_ENDPOINT_URL", None)
         if self.record:
