@@ -1,6 +1,6 @@
 """``or``, ``and``, ``not`` blocks. All-predicate blocks compile into one function; blocks
 holding batch filters fall back to set operations over the resources they keep."""
-from .core import Filter, all_of, any_of, filters, keys_of, parse
+from .core import Filter, all_of, all_of1, any_of, any_of1, filters, keys_of, parse
 
 
 class BooleanFilter(Filter):
@@ -10,7 +10,11 @@ class BooleanFilter(Filter):
         self.children = parse(data[name], manager, tuple(path) + (name,))
         self.predicate = all(c.predicate for c in self.children)
         if self.predicate:
-            self.match = self.compile([c.match for c in self.children])
+            if all(c.test is not None for c in self.children):
+                test = self.test = self.compile1([c.test for c in self.children])
+                self.match = lambda r, event=None: test(r)
+            else:
+                self.match = self.compile([c.match for c in self.children])
 
     def keys(self):
         return keys_of(self.children)
@@ -22,6 +26,7 @@ class BooleanFilter(Filter):
 @filters.register("or")
 class Or(BooleanFilter):
     compile = staticmethod(any_of)
+    compile1 = staticmethod(any_of1)
 
     def process(self, resources, event=None):
         if self.predicate:
@@ -39,6 +44,7 @@ class Or(BooleanFilter):
 @filters.register("and")
 class And(BooleanFilter):
     compile = staticmethod(all_of)
+    compile1 = staticmethod(all_of1)
 
     def process(self, resources, event=None):
         if self.predicate:
@@ -52,7 +58,12 @@ class Not(BooleanFilter):
     @staticmethod
     def compile(fns):
         inner = all_of(fns)
-        return lambda r, e: not inner(r, e)
+        return lambda r, e=None: not inner(r, e)
+
+    @staticmethod
+    def compile1(fns):
+        inner = all_of1(fns)
+        return lambda r: not inner(r)
 
     def process(self, resources, event=None):
         if self.predicate:

@@ -24,6 +24,9 @@ RUN = _Run()
 class Filter(Element):
     #: True when match() decides alone, without batch work
     predicate = True
+    #: optional ``fn(resource) -> bool`` equal to match() when the event is not read; lets
+    #: runs of such filters fuse into one flat function (see fast.py)
+    test = None
 
     def match(self, resource, event=None):
         raise NotImplementedError
@@ -74,7 +77,10 @@ def fuse(filter_list):
 
     def flush():
         if preds:
-            stages.append(_pass(all_of([p.match for p in preds])))
+            if all(p.test is not None for p in preds):
+                stages.append(_pass1(all_of1([p.test for p in preds])))
+            else:
+                stages.append(_pass(all_of([p.match for p in preds])))
             preds.clear()
 
     for f in filter_list:
@@ -91,22 +97,30 @@ def _pass(fn):
     return lambda resources, event: [r for r in resources if fn(r, event)]
 
 
+def _pass1(fn):
+    return lambda resources, event: list(filter(fn, resources))
+
+
 def all_of(fns):
-    if len(fns) == 1:
-        return fns[0]
-    if len(fns) == 2:
-        a, b = fns
-        return lambda r, e: a(r, e) and b(r, e)
-    return lambda r, e: all(f(r, e) for f in fns)
+    """``fn(r, e)``: all of ``fns(r, e)``."""
+    from .fast import join2
+    return join2(list(fns), "and")
 
 
 def any_of(fns):
-    if len(fns) == 1:
-        return fns[0]
-    if len(fns) == 2:
-        a, b = fns
-        return lambda r, e: a(r, e) or b(r, e)
-    return lambda r, e: any(f(r, e) for f in fns)
+    from .fast import join2
+    return join2(list(fns), "or")
+
+
+def all_of1(fns):
+    """``fn(r)``: all of the one-argument ``fns``."""
+    from .fast import join
+    return join(list(fns), "and")
+
+
+def any_of1(fns):
+    from .fast import join
+    return join(list(fns), "or")
 
 
 def keys_of(filter_list):

@@ -17,15 +17,17 @@ The common shapes (no value type, plain equality, ``in`` a list, a sentinel) get
 closures; everything that does not depend on the resource (parsed dates, CIDRs, versions, the
 ``age`` threshold once per run) is computed outside the per-resource function.
 """
+import datetime
 import re
 
 import jmespath
 from jmespath import functions as jp_functions
 
-from . import core
+from . import core, fast
 from .core import Filter, filters
-from .ops import LIST_OPERATORS, OPERATORS, REGEX_OPERATORS
-from .valuetypes import CLOCKED, PREPARE, VALUE_TYPES
+from .ops import OPERATORS
+from .valuecheck import _number, regex_problem, value_problems  # noqa: F401 (re-exported)
+from .valuetypes import CLOCKED, PREPARE, VALUE_TYPES, parse_date
 
 SENTINELS = ("absent", "present", "empty", "not-null")
 _SIMPLE_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
@@ -270,6 +272,11 @@ def compile_value(data, get=None):
     if value_path is not None or vtype == "expr":
         return _compile_dynamic(get, opfn, empty_in, vtype, configured, value_path, regex)
 
+    if not data.get("tag_key_transforms") and (vtype is None or vtype in CLOCKED):
+        fast_fn = _fast(key, op, opfn, vtype, configured, empty_in, regex)
+        if fast_fn is not None:
+            return fast_fn
+
     if vtype is None:
         decide_r = _decide_fixed(opfn, configured, sentinel_flags(configured))
         if empty_in:
@@ -309,6 +316,71 @@ def compile_value(data, get=None):
             r = ()
         return decide_r(convert(cfg, r)[1])
     return match_converted
+
+
+_SYMBOLS = {"eq": "==", "equal": "==", "ne": "!=", "not-equal": "!=", "gt": ">",
+            "greater-than": ">", "ge": ">=", "gte": ">=", "lt": "<", "less-than": "<",
+            "le": "<=", "lte": "<="}
+
+
+def _fast(key, op, opfn, vtype, configured, empty_in, regex):
+    """One generated function for the hot shapes (see fast.py); None when not one of them."""
+    if not isinstance(key, str):
+        return None
+    env = {"tag_dict": _tag_dict, "V": configured, "OP": opfn}
+    lines = fast.getter_lines(key, env)
+    if lines is None:
+        return None
+    if regex:
+        env["cap"] = regex_capture(regex)
+        lines.append("x = cap(x)")
+    if empty_in:
+        lines += ["if x is None:", "    x = ()"]
+    sym = _SYMBOLS.get(op) if op else "=="
+    if vtype is not None:   # age / expiration: threshold once per run, then one comparison
+        if isinstance(configured, datetime.datetime) or not _number(configured):
+            return None
+        env.update(RUN=core.RUN, ST=[None, None], prep=PREPARE[vtype], parse_date=parse_date,
+                   DT=datetime.datetime)
+        lines[:0] = ["if ST[1] != RUN.number:",
+                     "    ST[0] = prep(V)",
+                     "    ST[1] = RUN.number",
+                     "th = ST[0]"]
+        lines += ["d = x if x.__class__ is DT and x.tzinfo is not None else parse_date(x)",
+                  "if d is None:",
+                  "    d = 0"]
+        left, right = ("th", "d") if vtype == "age" else ("d", "th")
+        if sym:
+            lines += ["try:", f"    return {left} {sym} {right}",
+                      "except TypeError:", "    return False"]
+        else:
+            lines += ["try:", f"    return bool(OP({left}, {right}))",
+                      "except TypeError:", "    return False"]
+        return fast.build(lines, env, "value_" + vtype)
+    flags = sentinel_flags(configured)
+    if flags:
+        if opfn is not None or len(flags) != 1:
+            return None
+        lines.append({"absent": "return x is None or x == V", "present": "return x is not None",
+                      "not-null": "return bool(x) or x == V",
+                      "empty": "return not x or x == V"}[flags[0]])
+    elif op in ("in", "ni", "not-in") and isinstance(configured, list) \
+            and _hashable_set(configured) is not None:
+        env["S"] = _hashable_set(configured)
+        neg = "not " if op != "in" else ""
+        lines += ["try:", f"    return x {neg}in S", "except TypeError:",
+                  f"    return x {neg}in V"]
+    elif op in ("regex", "regex-case") and isinstance(configured, str) \
+            and regex_problem(configured) is None:
+        env["RX"] = re.compile(configured, re.IGNORECASE if op == "regex" else 0)
+        lines.append("return isinstance(x, str) and RX.match(x) is not None")
+    elif sym == "==":
+        lines.append("return x == V")
+    elif sym:
+        lines += ["try:", f"    return x {sym} V", "except TypeError:", "    return False"]
+    else:
+        lines += ["try:", "    return bool(OP(x, V))", "except TypeError:", "    return False"]
+    return fast.build(lines, env, "value")
 
 
 def _compile_clocked(get, opfn, empty_in, convert, prepare, configured):
@@ -377,73 +449,6 @@ def compile_match(key, value, op=None, value_type=None, value_regex=None, defaul
     return compile_value({k: v for k, v in data.items() if v is not None})
 
 
-def value_problems(data):
-    """Semantic problems of a value filter's data: ``[(path, message)]``."""
-    out = []
-    op, value, vtype = data.get("op"), data.get("value"), data.get("value_type")
-    if op in REGEX_OPERATORS and isinstance(value, str):
-        msg = regex_problem(value)
-        if msg:
-            out.append((("value",), msg))
-    regex = data.get("value_regex")
-    if isinstance(regex, str):
-        msg = regex_problem(regex)
-        if msg:
-            out.append((("value_regex",), msg))
-        elif re.compile(regex).groups != 1:
-            out.append((("value_regex",), f"value_regex '{regex}' needs exactly one capture "
-                                          f"group, e.g. '(\\d+)'"))
-    uses_value = "value_path" not in data and "value_from" not in data
-    # a string is kept for in/ni/not-in: Custodian then tests "is a substring of"
-    if (uses_value and op in LIST_OPERATORS and vtype not in ("swap", "expr")
-            and not isinstance(value, list)
-            and not (isinstance(value, str) and op in ("in", "ni", "not-in"))):
-        out.append((("value",), f"op '{op}' needs a list value, got {_describe(value)}"))
-    if uses_value and op == "mod" and not _number(value):
-        out.append((("value",), f"op 'mod' needs a number (a divisor), got {_describe(value)}"))
-    if uses_value and vtype in ("age", "expiration") and not _number(value):
-        out.append((("value",), f"value_type '{vtype}' needs a number of days, got "
-                                f"{_describe(value)}"))
-    if uses_value and vtype == "resource_count" and not (_number(value) or isinstance(value, list)):
-        out.append((("value",), f"value_type 'resource_count' needs a number, got "
-                                f"{_describe(value)}"))
-    if vtype == "resource_count" and (op in REGEX_OPERATORS or regex):
-        out.append((("op",), "value_type 'resource_count' cannot use a regex"))
-    if uses_value and vtype == "date":
-        from .valuetypes import parse_date
-        if parse_date(value) is None:
-            out.append((("value",), f"value_type 'date' needs a date, got {_describe(value)}"))
-    if vtype != "resource_count" and "key" not in data:
-        out.append(((), "missing required key 'key'"))
-    if "value" not in data and uses_value:
-        out.append(((), "missing required key 'value'"))
-    return out
-
-
-def regex_problem(pattern):
-    try:
-        re.compile(pattern)
-    except re.error as e:
-        return f"invalid regex '{pattern}': {e}"
-    return None
-
-
-def _number(v):
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def _describe(v):
-    if isinstance(v, bool):
-        return str(v).lower()
-    if isinstance(v, str):
-        return f"string '{v}'"
-    if v is None:
-        return "null"
-    if isinstance(v, (int, float)):
-        return f"number {v}"
-    return {list: "a list", dict: "a mapping"}.get(type(v), type(v).__name__)
-
-
 VALUE_SCHEMA = {
     "key": {"type": "string"},
     "value": {"type": ["string", "number", "boolean", "array", "null", "object"]},
@@ -470,7 +475,7 @@ class ValueFilter(Filter):
         if self.value_type == "resource_count":
             self.predicate = False
         else:
-            fn = compile_value(d)
+            fn = self.test = compile_value(d)
             self.match = lambda r, event=None: fn(r)
 
     def validate(self):
