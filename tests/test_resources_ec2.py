@@ -82,8 +82,13 @@ def test_ebs_filter_one_describe_volumes_for_many_instances(ctx, ec2):
     # operator and: every volume encrypted; the root volumes are not
     assert matched(ctx, [{"type": "ebs", "key": "Encrypted", "value": True,
                           "operator": "and"}]) == []
-    # skip the root device: the remaining volume decides
+    # skip the root device: the remaining volume decides; with 'and', instances whose every
+    # volume is skipped match too (all of none), as in Custodian; with 'or' they never do
     assert matched(ctx, [{"type": "ebs", "key": "Encrypted", "value": True, "operator": "and",
+                          "skip-devices": ["/dev/sda1"]}]) == sorted(ids)
+    assert matched(ctx, [{"type": "ebs", "key": "Encrypted", "value": False,
+                          "skip-devices": ["/dev/sda1"]}]) == []
+    assert matched(ctx, [{"type": "ebs", "key": "Encrypted", "value": True,
                           "skip-devices": ["/dev/sda1"]}]) == sorted(encrypted)
     # a second policy in the run reuses the lookup: no new call
     assert calls(ctx, "ec2.DescribeVolumes") - before == 1

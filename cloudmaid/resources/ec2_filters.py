@@ -71,9 +71,14 @@ class AttachedVolumes(Filter):
         combine = all if self.data.get("operator", "or") == "and" else any
         out = []
         for r in resources:
-            volumes = [v for v in by_instance.get(r.get("InstanceId"), ())
+            volumes = by_instance.get(r.get("InstanceId"))
+            if not volumes:
+                continue
+            # skipped devices are dropped after the emptiness check, as Custodian does: with
+            # operator 'and' an instance whose every volume is skipped matches (all of none)
+            volumes = [v for v in volumes
                        if not any(a.get("Device") in skip for a in v.get("Attachments", ()))]
-            if volumes and combine(match(v) for v in volumes):
+            if combine(match(v) for v in volumes):
                 out.append(r)
         return out
 
