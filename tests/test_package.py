@@ -61,7 +61,8 @@ def test_contents_are_runtime_modules_config_and_entry():
             "cloudmaid/mu/handler.py", "cloudmaid/modes/cloudtrail.py"} <= listed
     for left_out in ("cloudmaid/cli.py", "cloudmaid/loader.py", "cloudmaid/validate.py",
                      "cloudmaid/schema.py", "cloudmaid/mu/package.py", "cloudmaid/mu/deploy.py",
-                     "cloudmaid/mu/planner.py", "cloudmaid/mu/gc.py"):
+                     "cloudmaid/mu/planner.py", "cloudmaid/mu/gc.py", "cloudmaid/mu/local.py",
+                     "cloudmaid/runner.py"):
         assert left_out not in listed
     assert not [n for n in listed if n.startswith("cloudmaid/sandbox/") or "__pycache__" in n
                 or n.endswith(".pyc")]

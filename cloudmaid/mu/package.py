@@ -22,7 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 EXCLUDED = frozenset({
     "cli.py", "loader.py", "validate.py", "schema.py", "report.py", "progress.py", "runner.py",
     "mu/package.py", "mu/models.py", "mu/remote.py", "mu/planner.py", "mu/executor.py",
-    "mu/deploy.py", "mu/gc.py", "mu/logs.py",
+    "mu/deploy.py", "mu/gc.py", "mu/logs.py", "mu/local.py",
 })
 EXCLUDED_DIRS = frozenset({"sandbox", "__pycache__"})
 DATA_SUFFIXES = (".py", ".json")
