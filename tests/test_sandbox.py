@@ -285,3 +285,42 @@ def test_package_must_be_the_deployed_code(sandbox, probes):
     with Delivery(sandbox.session(), sandbox.region, sandbox.account_id, sandbox.env()) as d:
         (inv,) = d.deliver(_event())
         assert inv.ok and inv.result["greeting"] == "hi"
+
+
+def test_maid_sandbox_command_prints_exports_and_stops_on_ctrl_c():
+    import signal
+    import subprocess
+    import sys
+    import time
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["PYTHONPATH"] = root
+    proc = subprocess.Popen([sys.executable, "-c", "from cloudmaid.cli import main; main()", "sandbox"],
+                            cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        deadline = time.time() + 60
+        while time.time() < deadline and not (lines and lines[-1].startswith("Ctrl-C")):
+            lines.append(proc.stdout.readline().rstrip("\n"))
+        exports = dict(line.strip()[len("export "):].split("=", 1) for line in lines
+                       if line.strip().startswith("export "))
+        assert exports["AWS_ENDPOINT_URL"].startswith("http://127.0.0.1:")
+        # usable from another process, as a user's shell would
+        import boto3
+        sts = boto3.client("sts", endpoint_url=exports["AWS_ENDPOINT_URL"], region_name="us-east-1",
+                           aws_access_key_id="testing", aws_secret_access_key="testing")
+        assert sts.get_caller_identity()["Account"] == "123456789012"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
+    assert out.strip().endswith("sandbox stopped")
+    assert err == ""
+
+
+def test_busy_port_is_one_line_error(sandbox):
+    from cloudmaid.sandbox.server import SandboxError
+    with pytest.raises(SandboxError, match=f"port {sandbox.port} on 127.0.0.1 is in use"):
+        Sandbox(port=sandbox.port).start()
