@@ -355,3 +355,12 @@ def test_event_filter_reads_the_triggering_event(function, ec2, identity, stoppe
     assert out["matched"] == ([iid] if stopped else [])
     assert state(ec2, iid) == ("stopped" if stopped else "running")
     assert ("ec2.StopInstances" in out["api_calls"]) is stopped
+
+
+def test_output_dir_rules(monkeypatch):
+    monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME", raising=False)
+    assert handler.usable_output("out") and handler.usable_output("s3://b/p")
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "maid-x")   # inside Lambda: read-only code dir
+    assert not handler.usable_output("out")
+    assert handler.usable_output("/tmp/out") and handler.usable_output("s3://b/p")
+    assert not handler.usable_output(None)
