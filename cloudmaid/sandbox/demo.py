@@ -17,8 +17,8 @@ from ..mu import deploy
 from ..policy import Policy
 from ..session import SessionFactory
 from . import fleet, trail
-from .deliver import Delivery
-from .server import Sandbox
+from .deliver import Delivery, DeliveryError
+from .server import Sandbox, SandboxError
 
 SEED = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                     "examples", "seed.yml")
@@ -108,8 +108,12 @@ class Demo:
         with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix="maid-demo-") as tmp:
             warnings.simplefilter("ignore")
             out = self.output_dir or tmp
-            with Sandbox() as sb:
-                self._run(sb, specs, out)
+            try:
+                with Sandbox() as sb:
+                    self._run(sb, specs, out)
+            except (DeliveryError, SandboxError) as e:
+                self.echo(f"demo stopped: {e}", err=True)
+                self.check("the demo ran to the end", False)
         failed = [what for what, ok in self.checks if not ok]
         self.echo("")
         for what, ok in self.checks:
@@ -119,104 +123,120 @@ class Demo:
         return 1 if failed else 0
 
     def _run(self, sb, specs, out):
-        echo, session = self.echo, sb.session()
-        echo(f"1. Sandbox: local AWS (moto) at {sb.endpoint}, account {sb.account_id}, {sb.region}")
-        seeded = fleet.seed(session, sb.region)
-        echo(f"   fleet: {seeded.summary()}")
-        names = {v: k for k, v in seeded.instances.items()}
-        factory = SessionFactory(region=sb.region, session=session)
+        self.sb, self.session = sb, sb.session()
+        self.factory = SessionFactory(region=sb.region, session=self.session)
+        self.echo(f"1. Sandbox: local AWS (moto) at {sb.endpoint}, account {sb.account_id}, {sb.region}")
+        self.fleet = fleet.seed(self.session, sb.region)
+        self.names = {v: k for k, v in self.fleet.instances.items()}
+        self.echo(f"   fleet: {self.fleet.summary()}")
+        self._poll(specs, os.path.join(out, "poll"))
+        packages = self._deploy(specs, os.path.join(out, "deploy"))
+        rows, invocations, states, buckets = self._events(specs, packages)
+        self.echo("\n4. What happened")
+        for line in table(rows, ["event", "function", "matched", "action", "resulting state"]):
+            self.echo("   " + line)
+        self._expect(invocations, *self.launched, states, buckets)
 
+    def _context(self, out):
+        return Context(self.factory, region=self.sb.region, account_id=self.sb.account_id,
+                       output_dir=out)
+
+    def _poll(self, specs, out):
         shown = os.path.relpath(self.policy_file)
         shown = self.policy_file if shown.startswith("..") else shown
-        echo(f"\n2. {shown}: {len(specs)} policies, first in poll mode")
-        ctx = Context(factory, region=sb.region, account_id=sb.account_id,
-                      output_dir=os.path.join(out, "poll"))
-        poll = {}
+        self.echo(f"\n2. {shown}: {len(specs)} policies, first in poll mode")
+        ctx, matched = self._context(out), {}
         for spec in specs:
             policy = Policy({**spec.data, "mode": {"type": "pull"}}, ctx)
             meta = policy.run()
-            ids = [policy.manager.resource_id(m) for m in meta["matched"]]
-            poll[spec.name] = ids
-            echo(f"   {spec.name}: {len(ids)} matched ({', '.join(names.get(i, i) for i in ids) or '-'})"
-                 f"; {_actions_text(meta['actions'])}")
+            ids = matched[spec.name] = [policy.manager.resource_id(m) for m in meta["matched"]]
+            self.echo(f"   {spec.name}: {len(ids)} matched ({', '.join(self.names.get(i, i) for i in ids) or '-'})"
+                      f"; {_actions_text(meta['actions'])}")
         self.check(f"poll: {TAG_POLICY} matches the untagged fleet instance",
-                   poll.get(TAG_POLICY) == [seeded.instances["web-untagged"]])
+                   matched.get(TAG_POLICY) == [self.fleet.instances["web-untagged"]])
         self.check(f"poll: {VOLUME_POLICY} matches the unencrypted fleet instance",
-                   poll.get(VOLUME_POLICY) == [seeded.instances["db-unencrypted"]])
+                   matched.get(VOLUME_POLICY) == [self.fleet.instances["db-unencrypted"]])
 
-        echo("\n   then as Lambda functions behind EventBridge rules (plan, applied):")
-        ctx = Context(factory, region=sb.region, account_id=sb.account_id,
-                      output_dir=os.path.join(out, "deploy"))
-        indent = lambda m, err=False: echo("   " + m, err=err)  # noqa: E731
+    def _deploy(self, specs, out):
+        """Deploy (printing the applied plan), plan again (must be empty); the packages built
+        for each function, which delivery checks against the deployed CodeSha256."""
+        self.echo("\n   then as Lambda functions behind EventBridge rules (plan, applied):")
+        ctx = self._context(out)
+        indent = lambda m, err=False: self.echo("   " + m, err=err)  # noqa: E731
         self.check("deploy applies cleanly", deploy.deploy(specs, ctx, echo=indent) == 0)
         lines = []
         deploy.deploy(specs, ctx, plan_only=True, echo=lambda m, err=False: lines.append(m))
-        echo("   planned again: " + ("nothing to change" if all(m.endswith("up to date") for m in lines)
-                                     else f"{len(lines)} change(s)"))
-        self.check("a second plan is empty", lines and all(m.endswith("up to date") for m in lines))
-        packages = {}
+        empty = bool(lines) and all(m.endswith("up to date") for m in lines)
+        self.echo("   planned again: " + ("nothing to change" if empty else f"{len(lines)} change(s)"))
+        self.check("a second plan is empty", empty)
+        self.functions, packages = {}, {}
         for spec in specs:
             policy = Policy(spec.data, ctx)
-            packages[policy.mode.function_name] = deploy.desired(policy, spec.data, lambda: ctx.account_id).function.code
+            fn = deploy.desired(policy, spec.data, lambda: ctx.account_id).function
+            self.functions[spec.name], packages[fn.name] = fn.name, fn.code
+        return packages
 
-        echo("\n3. Events: launch two instances, fire the schedule")
-        rec = trail.Trail(sb.account_id)
-        ec2 = rec.watch(sb.client("ec2", session))
-        rows, results = [], []
-        with Delivery(session, sb.region, sb.account_id, sb.env(), packages) as delivery:
-            untagged = fleet.launch(ec2, seeded.image_id, "new-untagged", encrypted=True)
-            unencrypted = fleet.launch(ec2, seeded.image_id, "new-unencrypted", fleet.REQUIRED_TAGS,
-                                       encrypted=False)
-            names.update({untagged: "new-untagged", unencrypted: "new-unencrypted"})
-            echo(f"   launched new-untagged ({untagged}) and new-unencrypted ({unencrypted})")
+    def _events(self, specs, packages):
+        self.echo("\n3. Events: launch two instances, fire the schedule")
+        rec = trail.Trail(self.sb.account_id)
+        ec2 = rec.watch(self.sb.client("ec2", self.session))
+        with Delivery(self.session, self.sb.region, self.sb.account_id, self.sb.env(), packages) as delivery:
+            untagged = fleet.launch(ec2, self.fleet.image_id, "new-untagged", encrypted=True)
+            unencrypted = fleet.launch(ec2, self.fleet.image_id, "new-unencrypted",
+                                       fleet.REQUIRED_TAGS, encrypted=False)
+            self.launched = (untagged, unencrypted)
+            self.names.update({untagged: "new-untagged", unencrypted: "new-unencrypted"})
+            self.echo(f"   launched new-untagged ({untagged}) and new-unencrypted ({unencrypted})")
             invocations = delivery.deliver_all(rec.take())
-            if any(spec.name == S3_POLICY for spec in specs):
-                invocations += delivery.fire(f"maid-{S3_POLICY}")
-            echo(f"   {len(invocations)} function invocations, each in its own Lambda-like process "
-                 f"(concurrent, as EventBridge delivers)")
-            states = _instance_states(sb.client("ec2", session), [untagged, unencrypted])
-            buckets = [b["Name"] for b in sb.client("s3", session).list_buckets()["Buckets"]]
-            plain = _unencrypted(sb.client("s3", session), buckets)
-            bucket_state = f"{len(buckets)} buckets, {len(plain)} without default encryption"
-            for inv in invocations:
-                r = inv.result or {}
-                matched = r.get("matched") or []
-                if inv.error:
-                    outcome = f"failed: {inv.error['errorType']}: {inv.error['errorMessage']}"
-                elif r.get("status") != "ok":
-                    outcome = f"{r.get('status')}: {r.get('reason', '')}".strip()
-                else:
-                    outcome = _actions_text(r.get("actions", []))
-                subject = r.get("ids") or matched
-                state = (", ".join(f"{names.get(i, i)} {states.get(i, '?')}" for i in subject)
-                         if r.get("resource") == "ec2" else bucket_state)
-                shown = (", ".join(names.get(m, m) for m in matched) if r.get("resource") == "ec2"
-                         else f"{len(matched)} buckets" if matched else "")
-                rows.append([_event_label(inv.event, names), inv.function, shown or "-", outcome, state])
-                results.append(inv)
-        echo("\n4. What happened")
-        for line in table(rows, ["event", "function", "matched", "action", "resulting state"]):
-            echo("   " + line)
-        self._expect(results, untagged, unencrypted, states, buckets)
+            if S3_POLICY in self.functions:
+                invocations += delivery.fire(self.functions[S3_POLICY])
+        self.echo(f"   {len(invocations)} function invocations, each in its own Lambda-like process "
+                  f"(concurrent, as EventBridge delivers)")
+        states = _instance_states(self.sb.client("ec2", self.session), self.launched)
+        s3 = self.sb.client("s3", self.session)
+        buckets = [b["Name"] for b in s3.list_buckets()["Buckets"]]
+        bucket_state = f"{len(buckets)} buckets, {len(_unencrypted(s3, buckets))} without default encryption"
+        rows = [self._row(inv, states, bucket_state) for inv in invocations]
+        return rows, invocations, states, buckets
+
+    def _row(self, inv, states, bucket_state):
+        """event | function | matched | action | resulting state, for one invocation."""
+        r, names = inv.result or {}, self.names
+        matched = r.get("matched") or []
+        if inv.error:
+            outcome = f"failed: {inv.error['errorType']}: {inv.error['errorMessage']}"
+        elif r.get("status") != "ok":
+            outcome = f"{r.get('status')}: {r.get('reason', '')}".strip()
+        else:
+            outcome = _actions_text(r.get("actions", []))
+        if r.get("resource") == "ec2":
+            shown = ", ".join(names.get(m, m) for m in matched)
+            state = ", ".join(f"{names.get(i, i)} {states.get(i, '?')}" for i in r.get("ids") or matched)
+        else:
+            shown, state = (f"{len(matched)} buckets" if matched else ""), bucket_state
+        return [_event_label(inv.event, names), inv.function, shown or "-", outcome, state]
 
     def _expect(self, results, untagged, unencrypted, states, buckets):
         by = {}
         for inv in results:
             by.setdefault(inv.function, []).append(inv)
+        fn = self.functions
         self.check("every invocation ran without error",
                    results and all(i.ok and (i.result or {}).get("status") == "ok" for i in results))
-        stopped = [i for i in by.get(f"maid-{TAG_POLICY}", [])
-                   if (i.result or {}).get("matched") == [untagged]]
+        stopped = [i for i in by.get(fn.get(TAG_POLICY), [])
+                   if (i.result or {}).get("matched") == [untagged]
+                   and i.event["detail"].get("eventName") == "RunInstances"]
         self.check(f"{TAG_POLICY} got RunInstances and stopped new-untagged",
                    stopped and states.get(untagged, "").startswith("stopped"))
-        marked = [i for i in by.get(f"maid-{VOLUME_POLICY}", [])
+        marked = [i for i in by.get(fn.get(VOLUME_POLICY), [])
                   if (i.result or {}).get("matched") == [unencrypted] and _did(i, "terminate")
+                  and i.event["detail"].get("state") == "pending"
                   and (_did(i, "mark") or _did(i, "tag"))]
         self.check(f"{VOLUME_POLICY} got 'pending', ran mark and terminate on new-unencrypted",
                    marked and states.get(unencrypted, "").startswith("terminated"))
         self.check(f"{VOLUME_POLICY} did not terminate the encrypted new-untagged",
                    not states.get(untagged, "").startswith("terminated"))
-        scheduled = by.get(f"maid-{S3_POLICY}", [])
+        scheduled = by.get(fn.get(S3_POLICY), [])
         self.check(f"{S3_POLICY} schedule fired and saw every bucket",
                    scheduled and sorted((scheduled[0].result or {}).get("matched") or []) == sorted(buckets))
 
