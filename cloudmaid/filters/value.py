@@ -23,6 +23,7 @@ import re
 import jmespath
 from jmespath import functions as jp_functions
 
+from ..errors import PolicyError
 from . import core, fast
 from .core import Filter, filters
 from .ops import OPERATORS
@@ -150,7 +151,12 @@ def _tag_dict(r, tag, transform):
 
 def regex_capture(pattern):
     """``fn(value)``: the first capture group of ``pattern`` matched at the start, else None."""
-    rx = re.compile(pattern)
+    try:
+        rx = re.compile(pattern)
+    except re.error as e:   # validate() reports it; a run without validation fails clearly
+        def invalid(value, _msg=f"invalid regex '{pattern}': {e}"):
+            raise PolicyError(_msg)
+        return invalid
 
     def capture(value):
         if not isinstance(value, str):

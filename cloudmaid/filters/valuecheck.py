@@ -17,6 +17,8 @@ def value_problems(data):
         msg = regex_problem(value)
         if msg:
             out.append((("value",), msg))
+    elif op in REGEX_OPERATORS and "value" in data:
+        out.append((("value",), f"op '{op}' needs a regex string, got {_describe(value)}"))
     regex = data.get("value_regex")
     if isinstance(regex, str):
         msg = regex_problem(regex)
