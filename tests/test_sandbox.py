@@ -324,3 +324,66 @@ def test_busy_port_is_one_line_error(sandbox):
     from cloudmaid.sandbox.server import SandboxError
     with pytest.raises(SandboxError, match=f"port {sandbox.port} on 127.0.0.1 is in use"):
         Sandbox(port=sandbox.port).start()
+
+
+# --- the synthesised events work with the event modes; the CLI works against the sandbox -----
+
+@pytest.mark.parametrize("shortcut,resource", [
+    ("RunInstances", "ec2"), ("CreateVolume", "ebs"), ("CreateSecurityGroup", "security-group"),
+    ("AuthorizeSecurityGroupIngress", "security-group"), ("CreateBucket", "s3")])
+def test_cloudtrail_mode_reads_ids_from_synthesised_events(sandbox, seeded, shortcut, resource, tmp_path):
+    from cloudmaid.context import Context
+    from cloudmaid.policy import Policy
+    from cloudmaid.session import SessionFactory
+    t = trail.Trail(sandbox.account_id)
+    ec2, s3 = t.watch(sandbox.client("ec2")), t.watch(sandbox.client("s3"))
+    bucket = f"ids-probe-{shortcut.lower()}"
+    made = {
+        "RunInstances": lambda: fleet.launch(ec2, seeded.image_id, "ids-probe"),
+        "CreateVolume": lambda: ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"],
+        "CreateSecurityGroup": lambda: ec2.create_security_group(
+            GroupName="ids-probe", Description="x")["GroupId"],
+        "AuthorizeSecurityGroupIngress": lambda: ec2.authorize_security_group_ingress(
+            GroupId=seeded.security_groups["closed"], IpPermissions=[{
+                "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}]) and seeded.security_groups["closed"],
+        "CreateBucket": lambda: s3.create_bucket(Bucket=bucket) and bucket,
+    }[shortcut]()
+    event = next(e for e in t.take() if e["detail-type"] == "AWS API Call via CloudTrail")
+    ctx = Context(SessionFactory(region="us-east-1", session=sandbox.session()),
+                  account_id=sandbox.account_id, output_dir=str(tmp_path))
+    policy = Policy({"name": "ids", "resource": resource,
+                     "mode": {"type": "cloudtrail", "events": [shortcut], "role": "r"}}, ctx)
+    assert policy.mode.skip_reason(event) is None
+    assert policy.mode.resource_ids(event) == [made]
+
+
+def test_maid_run_deploys_to_the_sandbox_and_maid_logs_reads_delivered_runs(sandbox, seeded, tmp_path):
+    from click.testing import CliRunner
+
+    from cloudmaid.cli import main
+    from cloudmaid.sandbox.deliver import Delivery
+    policy = tmp_path / "p.yml"
+    policy.write_text(
+        "policies:\n"
+        "  - name: cli-tag-compliance\n"
+        "    resource: ec2\n"
+        "    mode: {type: cloudtrail, events: [RunInstances], role: maid-sandbox-lambda}\n"
+        "    filters: [{'tag:required1': absent}]\n"
+        "    actions: [stop]\n")
+    runner = CliRunner()
+    env = sandbox.env()
+    result = runner.invoke(main, ["run", "-s", str(tmp_path / "out"), str(policy)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "create_function" in result.output
+    t = trail.Trail(sandbox.account_id)
+    ec2 = t.watch(sandbox.client("ec2"))
+    iid = fleet.launch(ec2, seeded.image_id, "cli-untagged")
+    with Delivery(sandbox.session(), sandbox.region, sandbox.account_id, env) as d:
+        invocations = [i for i in d.deliver_all(t.take()) if i.function == "maid-cli-tag-compliance"]
+    assert [(i.ok, i.result["matched"]) for i in invocations] == [(True, [iid])]
+    state = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]["State"]["Name"]
+    assert state == "stopped"
+    result = runner.invoke(main, ["logs", "-p", "cli-tag-compliance", str(policy)], env=env)
+    assert result.exit_code == 0, result.output
+    assert f"START RequestId: {invocations[0].request_id}" in result.output
