@@ -13,16 +13,12 @@ Also checks that both matched the same resources per policy.
     python3 bench/api_calls.py [--custodian /work/c7n-venv/bin/custodian]
 """
 import argparse
-import base64
-import collections
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
 import time
-from urllib.parse import parse_qs, urlparse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -30,37 +26,11 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "parity"))
 
 import fleet  # noqa: E402
+from fleet import count  # noqa: E402
 from record import matched_names, policy_names  # noqa: E402
 
 POLICIES = os.path.join(HERE, "parity", "api_policies.yml")
 LIMIT = 0.25
-_SERVICE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/")
-
-
-def operation(entry):
-    """'service.Operation' of one recorded request (query/JSON protocols), or the S3 REST form."""
-    headers = {k.lower(): v for k, v in entry["headers"].items()}
-    m = _SERVICE.search(headers.get("authorization", ""))
-    service = m.group(1) if m else "?"
-    target = headers.get("x-amz-target")
-    if target:
-        return f"{service}.{target.rsplit('.', 1)[-1]}"
-    body = entry.get("body") or ""
-    if entry.get("body_encoded"):
-        body = base64.b64decode(body).decode("utf-8", "replace")
-    action = parse_qs(body).get("Action") or parse_qs(urlparse(entry["url"]).query).get("Action")
-    if action:
-        return f"{service}.{action[0]}"
-    url = urlparse(entry["url"])
-    sub = url.query.split("=")[0].split("&")[0]
-    path = "/" if url.path in ("", "/") else "/{bucket}"
-    return f"{service}.{entry['method']} {path}{'?' + sub if sub else ''}"
-
-
-def count(records):
-    return collections.Counter(operation(e) for e in records)
-
-
 def run_custodian(custodian, srv, out, cache, period=15):
     cmd = [custodian, "run", "--dryrun", "--cache", cache, "--cache-period", str(period),
            "--region", fleet.REGION, "-s", out, POLICIES]

@@ -9,14 +9,18 @@ exercised, but only with thresholds that split the fleet by state rather than by
 
 Use:  with MotoServer() as srv: seed(srv.session())   (or ``python3 bench/fleet.py`` to try it)
 """
+import base64
+import collections
 import json
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from urllib.parse import parse_qs, urlparse
 
 import boto3
 
@@ -114,6 +118,36 @@ class MotoServer:
         self.api("POST", "recorder/stop-recording")
         text = self.api("GET", "recorder/download-recording").decode()
         return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+# -- reading moto's request recording ------------------------------------------------------
+
+_SERVICE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/")
+
+
+def operation(entry):
+    """'service.Operation' of one recorded request (query/JSON protocols), or the S3 REST form."""
+    headers = {k.lower(): v for k, v in entry["headers"].items()}
+    m = _SERVICE.search(headers.get("authorization", ""))
+    service = m.group(1) if m else "?"
+    target = headers.get("x-amz-target")
+    if target:
+        return f"{service}.{target.rsplit('.', 1)[-1]}"
+    body = entry.get("body") or ""
+    if entry.get("body_encoded"):
+        body = base64.b64decode(body).decode("utf-8", "replace")
+    action = parse_qs(body).get("Action") or parse_qs(urlparse(entry["url"]).query).get("Action")
+    if action:
+        return f"{service}.{action[0]}"
+    url = urlparse(entry["url"])
+    sub = url.query.split("=")[0].split("&")[0]
+    path = "/" if url.path in ("", "/") else "/{bucket}"
+    return f"{service}.{entry['method']} {path}{'?' + sub if sub else ''}"
+
+
+def count(records):
+    """Counter of operation() over moto recorder entries."""
+    return collections.Counter(operation(e) for e in records)
 
 
 # -- the fleet ----------------------------------------------------------------------------------

@@ -27,11 +27,19 @@ def maid_run(tmp_path_factory):
 
     from cloudmaid.cli import main
     out = str(tmp_path_factory.mktemp("parity") / "out")
-    with fleet.MotoServer() as srv:
+    with fleet.MotoServer(record=True) as srv:
         summary = fleet.seed(srv.endpoint)
         assert summary == EXPECTED["fleet"], "the fleet changed: re-record with bench/parity/record.py"
+        srv.start_recording()
         result = CliRunner().invoke(main, ["run", "--dryrun", "-s", out, POLICIES], env=srv.env())
-    return result, out
+        calls = fleet.count(srv.stop_recording())
+    return result, out, calls
+
+
+def is_read(op):
+    """Describe/List/Get (query protocols) or an S3 GET/HEAD."""
+    name = op.split(".", 1)[1]
+    return name.startswith(("Describe", "List", "Get", "GET ", "HEAD "))
 
 
 def test_every_recorded_policy_is_in_the_file():
@@ -44,7 +52,7 @@ def test_every_recorded_policy_is_in_the_file():
 
 @pytest.mark.parametrize("policy", sorted(EXPECTED["policies"]))
 def test_matches_custodian(maid_run, policy):
-    result, out = maid_run
+    result, out, _ = maid_run
     path = os.path.join(out, policy, "resources.json")
     assert os.path.exists(path), (
         f"maid wrote no {policy}/resources.json (exit {result.exit_code}):\n{result.output[-2000:]}")
@@ -55,6 +63,9 @@ def test_matches_custodian(maid_run, policy):
                          f"extra {sorted(set(got) - set(want))}")
 
 
-def test_dryrun_run_succeeds(maid_run):
-    result, _ = maid_run
+def test_dryrun_run_succeeds_without_writes(maid_run):
+    result, _, calls = maid_run
     assert result.exit_code == 0, result.output[-3000:]
+    assert calls, "the recorder saw no call: the run did not reach moto's server"
+    writes = {op: n for op, n in calls.items() if not is_read(op)}
+    assert not writes, f"--dryrun made write calls: {writes}"
