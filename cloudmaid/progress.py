@@ -61,7 +61,7 @@ class Progress:
 
     def text(self):
         elapsed = time.monotonic() - self._start
-        count = f"{self.done}/{self.total}" if self.total else f"{self.done}"
+        count = f"{min(self.done, self.total)}/{self.total}" if self.total else f"{self.done}"
         return f"{FRAMES[self._frame % len(FRAMES)]} {self.label}: {count} done, {elapsed:.0f}s"
 
     # -- drawing (callers hold the lock) ----------------------------------------------------
