@@ -184,7 +184,7 @@ def test_render_follows_cloudtrail_conventions_without_io():
 # --- delivery: rules read back from EventBridge, packages run as Lambda would --------------
 
 PROBE = '''
-import json, os, sys
+import importlib.util, json, os, sys
 def handler(event, context):
     if event.get("detail", {}).get("explode"):
         raise ValueError("boom")
@@ -193,7 +193,9 @@ def handler(event, context):
             "memory": context.memory_limit_in_mb, "remaining": context.get_remaining_time_in_millis(),
             "name": context.function_name, "greeting": os.environ.get("GREETING"),
             "endpoint": os.environ.get("AWS_ENDPOINT_URL"), "path0": sys.path[0],
-            "cwd": os.getcwd(), "boto3": __import__("boto3").__name__}
+            "cwd": os.getcwd(), "boto3": __import__("boto3").__name__,
+            "not_in_lambda": [m for m in ("yaml", "click", "jsonschema", "moto", "cloudmaid")
+                              if importlib.util.find_spec(m)]}
 '''
 
 
@@ -245,6 +247,7 @@ def test_delivery_runs_the_package_like_lambda(sandbox, probes, delivery):
     assert r["endpoint"] == sandbox.endpoint
     assert r["path0"] == r["cwd"] and r["path0"] != os.getcwd()   # the unzipped task root
     assert r["boto3"] == "boto3"
+    assert r["not_in_lambda"] == []   # only the function's code and the runtime's boto3
     assert inv.logs[0].startswith(f"START RequestId: {inv.request_id}")
     assert "probe saw Probe" in inv.logs
     assert inv.logs[-1].startswith(f"REPORT RequestId: {inv.request_id}")

@@ -3,7 +3,7 @@
 Standalone on purpose: its source is passed to ``python -c``, so it imports only the standard
 library until it imports the function's handler. Arguments: the unzipped function folder (the
 task root, first on the import path, as /var/task is in Lambda), the result file, then the
-folders that hold boto3 and its dependencies (the runtime's own site-packages in Lambda).
+folder holding only boto3 and its dependencies (what the Lambda runtime adds).
 stdin carries {"event", "context", "handler"}. The handler's return value (or its error) goes
 to the result file as JSON; everything the function prints or logs is the log stream.
 """

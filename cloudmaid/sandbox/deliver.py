@@ -58,17 +58,22 @@ class Invocation:
         return self.error is None
 
 
-def runtime_paths():
-    """The folders holding boto3 and its dependencies (Lambda's runtime site-packages)."""
+def runtime_dir(folder):
+    """A folder holding only what the Lambda Python runtime provides beside the function's
+    code (boto3 and its dependencies), as links to the installed packages: a function that
+    imports anything else (PyYAML, click, moto...) fails here as it would in Lambda."""
     import importlib.util
-    paths = []
+    os.makedirs(folder, exist_ok=True)
     for name in _RUNTIME_MODULES:
         spec = importlib.util.find_spec(name)
-        if spec and spec.origin:
-            folder = os.path.dirname(os.path.dirname(spec.origin))
-            if folder not in paths:
-                paths.append(folder)
-    return paths
+        if spec is None or not spec.origin:
+            continue
+        source = (spec.submodule_search_locations[0] if spec.submodule_search_locations
+                  else spec.origin)
+        link = os.path.join(folder, os.path.basename(source))
+        if not os.path.exists(link):
+            os.symlink(source, link)
+    return folder
 
 
 class Delivery:
@@ -90,6 +95,7 @@ class Delivery:
         self._logs = session.client("logs", region_name=region)
         self._tmp = tempfile.TemporaryDirectory(prefix="maid-sandbox-")
         self._unpacked = {}   # CodeSha256 -> folder
+        self._runtime = runtime_dir(os.path.join(self._tmp.name, "runtime"))
         self._lock = threading.Lock()
 
     def close(self):
@@ -203,7 +209,7 @@ class Delivery:
         t0 = time.time()
         try:
             proc = subprocess.run(
-                [sys.executable, "-I", "-S", "-c", source, root, result_file, *runtime_paths()],
+                [sys.executable, "-I", "-S", "-c", source, root, result_file, self._runtime],
                 input=payload, capture_output=True, text=True, cwd=root, env=env,
                 timeout=context["timeout"] + 30)
             output, status = proc.stdout + proc.stderr, f"exit status {proc.returncode}"
