@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import re
 
 import jmespath
 
@@ -22,6 +23,7 @@ DEFAULT_FIELDS = {
     "ebs-snapshot": ("SnapshotId", "VolumeId", "tag:InstanceId", "VolumeSize", "StartTime", "State"),
 }
 FORMATS = ("table", "csv", "json")
+_HEADER = re.compile(r"^[\w .:/-]+$")
 
 
 class ReportError(Exception):
@@ -47,7 +49,11 @@ def columns(rtype, extra=(), defaults=True):
     cols = [(f, f) for f in default_fields(rtype)] if defaults else []
     for item in extra:
         header, sep, expr = item.partition("=")
-        cols.append((header, expr) if sep else (item, item))
+        # a bare JMESPath may hold '=' itself (Tags[?Key=='x']): only a plain header splits
+        if sep and _HEADER.match(header) and not expr.startswith("="):
+            cols.append((header, expr))
+        else:
+            cols.append((item, item))
     return cols
 
 

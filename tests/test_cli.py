@@ -257,3 +257,13 @@ def test_run_and_report_with_s3_output(tmp_path, endpoint, fleet):
     r = maid("report", "-s", "s3://maid-out/runs", "-p", "web-report", "--format", "json", f)
     assert r.exit_code == 0, r.output
     assert {i["InstanceId"] for i in json.loads(r.output)} == {fleet["owned"], fleet["web"]}
+
+
+def test_report_columns_parse_headers_and_jmespath():
+    from cloudmaid.report import columns, value
+    cols = columns("ec2", ["Owner=tag:Owner", "Tags[?Key=='Owner'].Value | [0]"], defaults=False)
+    assert cols == [("Owner", "tag:Owner"),
+                    ("Tags[?Key=='Owner'].Value | [0]", "Tags[?Key=='Owner'].Value | [0]")]
+    r = {"Tags": [{"Key": "Owner", "Value": "me"}]}
+    assert [value(r, e) for _, e in cols] == ["me", "me"]
+    assert columns("security-group")[:2] == [("GroupId", "GroupId"), ("GroupName", "GroupName")]
