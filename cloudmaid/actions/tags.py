@@ -25,6 +25,12 @@ TAG_VALUE = {"oneOf": [
 _SKIP = object()
 
 
+def all_permissions(*needs):
+    """Every service's permissions for the docs; an instance narrows them to its service."""
+    return tuple(dict.fromkeys(p for t in taggers.TAGGERS.values() for n in needs
+                               for p in getattr(t, f"{n}_permissions")))
+
+
 class TagAction(Action):
     """Shared plumbing: the tagger, batched writes with failure isolation."""
     #: which tagger permissions the action needs
@@ -36,8 +42,8 @@ class TagAction(Action):
         if manager is not None and getattr(manager, "rtype", None) is not None:
             t = taggers.TAGGERS.get(manager.rtype.service)
             if t:
-                self.permissions = tuple(p for n in self.needs
-                                         for p in getattr(t, f"{n}_permissions"))
+                self.permissions = tuple(dict.fromkeys(
+                    p for n in self.needs for p in getattr(t, f"{n}_permissions")))
 
     @property
     def tagger(self):
@@ -92,7 +98,7 @@ class Tag(TagAction):
     """Set tags: ``key``/``value`` (or legacy ``tag``/``msg``) and/or a ``tags`` mapping."""
     schema = {"key": {"type": "string"}, "value": TAG_VALUE, "tag": {"type": "string"},
               "tags": {"type": "object", "additionalProperties": TAG_VALUE}}
-    permissions = taggers.Ec2Tagger.add_permissions
+    permissions = all_permissions("add")
 
     def spec(self):
         spec = dict(self.data.get("tags") or {})
@@ -159,7 +165,7 @@ class RemoveTag(TagAction):
     """Delete tags by key (default: ``maid_status``, the mark-for-op tag)."""
     schema = {"tags": {"type": "array", "items": {"type": "string"}}}
     needs = ("remove",)
-    permissions = taggers.Ec2Tagger.remove_permissions
+    permissions = all_permissions("remove")
 
     def process(self, resources):
         keys = list(self.data.get("tags") or [DEFAULT_TAG])
@@ -174,7 +180,7 @@ class RenameTag(TagAction):
     schema = {"old_key": {"type": "string"}, "new_key": {"type": "string"}}
     required = ("old_key", "new_key")
     needs = ("add", "remove")
-    permissions = taggers.Ec2Tagger.add_permissions + taggers.Ec2Tagger.remove_permissions
+    permissions = all_permissions("add", "remove")
     #: AWS's tags-per-resource limit: a full resource must lose the old tag before the new one
     max_tags = 50
 
@@ -218,7 +224,7 @@ class MarkForOp(TagAction):
     schema = {"tag": {"type": "string"}, "msg": {"type": "string"},
               "days": {"type": "number", "minimum": 0}, "hours": {"type": "number", "minimum": 0},
               "tz": {"type": "string"}, "op": {"type": "string"}}
-    permissions = taggers.Ec2Tagger.add_permissions
+    permissions = all_permissions("add")
     default_template = "Resource does not meet policy: {op}@{action_date}"
 
     def validate(self):
