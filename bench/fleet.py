@@ -409,6 +409,9 @@ def seed(endpoint, session=None):
                 "Version": "2012-10-17", "Statement": [{
                     "Sid": "Read", "Effect": "Allow", "Principal": {"AWS": principal} if principal != "*" else "*",
                     "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bname}/*"}]}))
+        if bname == "maid-public-site":  # a website: global-grants exempts it unless allow_website: false
+            s3.put_bucket_website(Bucket=bname, WebsiteConfiguration={
+                "IndexDocument": {"Suffix": "index.html"}})
         if bname in ("maid-backups", "maid-archive-2019"):
             s3.put_bucket_versioning(Bucket=bname, VersioningConfiguration={"Status": "Enabled"})
     return {"instances": len(by_name), "volumes": len(ec2.describe_volumes()["Volumes"]),
