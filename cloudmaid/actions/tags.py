@@ -9,6 +9,7 @@ in-memory Tags are updated so later actions of the same policy see the change.
 import re
 
 import jmespath
+from botocore.exceptions import ClientError
 
 from . import taggers
 from .core import Action, actions
@@ -74,8 +75,8 @@ class TagAction(Action):
             while live:
                 try:
                     call(live)
-                except Exception as e:
-                    bad = tagger.bad_ids(e) & {rid(r) for r in live} if hasattr(e, "response") else ()
+                except ClientError as e:
+                    bad = tagger.bad_ids(e) & {rid(r) for r in live}
                     if not bad:
                         raise
                     gone.update((rid(r), (r, e)) for r in live if rid(r) in bad)
