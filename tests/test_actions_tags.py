@@ -326,3 +326,18 @@ def test_s3_policy_across_regions(ctx, s3):
     # one read-modify-write per bucket and action (rename included)
     assert meta["api-stats"]["s3.PutBucketTagging"] == 6
     assert meta["api-stats"]["s3.GetBucketTagging"] == 2 + 6   # the tag:Env filter, then writes
+
+
+@pytest.mark.parametrize("code,message,ids", [
+    ("InvalidInstanceID.NotFound", "The instance IDs 'i-1, i-2' do not exist", {"i-1", "i-2"}),
+    ("InvalidVolume.NotFound", "The volume 'vol-1' does not exist.", {"vol-1"}),
+    ("InvalidGroup.NotFound", "The security group '{'sg-1'}' does not exist", {"sg-1"}),
+    ("InvalidAMIID.Malformed", "Invalid id: \"ami-x\"", {"ami-x"}),
+    ("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.", set()),
+])
+def test_ec2_error_names_the_gone_ids(code, message, ids):
+    from botocore.exceptions import ClientError
+
+    from cloudmaid.actions.taggers import Ec2Tagger
+    error = ClientError({"Error": {"Code": code, "Message": message}}, "CreateTags")
+    assert Ec2Tagger(None).bad_ids(error) == ids
