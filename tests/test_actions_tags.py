@@ -340,4 +340,4 @@ def test_ec2_error_names_the_gone_ids(code, message, ids):
 
     from cloudmaid.actions.taggers import Ec2Tagger
     error = ClientError({"Error": {"Code": code, "Message": message}}, "CreateTags")
-    assert Ec2Tagger(None).bad_ids(error) == ids
+    assert Ec2Tagger(None).bad_ids(error, ["i-1", "i-2", "i-22", "vol-1", "sg-1", "ami-x"]) == ids

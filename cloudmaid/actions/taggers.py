@@ -14,9 +14,9 @@ TAGGERS = {}
 
 # EC2 rejects a whole CreateTags/DeleteTags call when one id is gone, and names the ids in
 # the message ("The volume 'vol-1' does not exist", "The instance IDs 'i-1, i-2' do not
-# exist"), so those can be dropped and the rest retried in one call.
+# exist"), so those can be dropped and the rest retried in one call. When the message names
+# none of the batch's ids, the batch falls back to one call per resource.
 _EC2_BAD_ID_CODE = re.compile(r"^Invalid.+\.(NotFound|Malformed)$")
-_QUOTED = re.compile(r"['\"]([^'\"]+)['\"]")
 
 
 def register_tagger(service):
@@ -73,8 +73,9 @@ class Tagger:
     def remove(self, resources, keys):
         raise NotImplementedError
 
-    def bad_ids(self, error):
-        """Ids a failed batch call names as unusable (gone); others in the batch may succeed."""
+    def bad_ids(self, error, ids):
+        """Which of ``ids`` a failed batch call names as unusable (gone): the others in the
+        batch may still succeed."""
         return set()
 
 
@@ -96,12 +97,12 @@ class Ec2Tagger(Tagger):
         self.manager.client().delete_tags(
             Resources=self.ids(resources), Tags=[{"Key": k} for k in keys])
 
-    def bad_ids(self, error):
+    def bad_ids(self, error, ids):
         err = error.response.get("Error", {})
         if not _EC2_BAD_ID_CODE.match(err.get("Code") or ""):
             return set()
-        return {rid.strip(" []{}") for quoted in _QUOTED.findall(err.get("Message") or "")
-                for rid in quoted.split(",")}
+        message = err.get("Message") or ""
+        return {i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", message)}
 
 
 @register_tagger("s3")

@@ -76,7 +76,7 @@ class TagAction(Action):
                 try:
                     call(live)
                 except ClientError as e:
-                    bad = tagger.bad_ids(e) & {rid(r) for r in live}
+                    bad = tagger.bad_ids(e, [rid(r) for r in live])
                     if not bad:
                         raise
                     gone.update((rid(r), (r, e)) for r in live if rid(r) in bad)
