@@ -17,7 +17,8 @@ from .output import PolicyOutput
 from .resources.manager import ResourceManager
 
 log = logging.getLogger("cloudmaid.policy")
-_VARIABLE = re.compile(r"\{(account_id|account|region|partition|now)\}")
+# Custodian's variables; a format spec works as in str.format: {now:%Y-%m-%d}
+_VARIABLE = re.compile(r"\{(account_id|account|region|partition|now)(?::([^{}]*))?\}")
 
 
 def load_plugins():
@@ -31,7 +32,7 @@ def interpolate(data, variables):
     if isinstance(data, str):
         if "{" not in data:
             return data
-        return _VARIABLE.sub(lambda m: str(variables[m.group(1)]), data)
+        return _VARIABLE.sub(lambda m: format(variables[m.group(1)], m.group(2) or ""), data)
     if isinstance(data, dict):
         return {k: interpolate(v, variables) for k, v in data.items()}
     if isinstance(data, list):
@@ -49,7 +50,8 @@ class LazyVariables(dict):
     def __missing__(self, key):
         value = {"account_id": lambda: self.ctx.account_id, "account": lambda: self.ctx.account_id,
                  "region": lambda: self.ctx.region, "partition": lambda: self.ctx.partition,
-                 "now": lambda: self.ctx.now.isoformat()}[key]()
+                 # naive UTC, printed as Custodian prints it: 2026-11-27 03:20:20.530014
+                 "now": lambda: self.ctx.now.replace(tzinfo=None)}[key]()
         self[key] = value
         return value
 

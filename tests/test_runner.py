@@ -51,3 +51,16 @@ def test_max_resources_exit_code(aws, ec2, tmp_path):
     assert code == 1
     meta = json.loads((tmp_path / "p" / "metadata.json").read_text())
     assert "max-resources" in meta["errors"][0] and meta["actions"] == []
+
+
+def test_variables_are_interpolated_like_custodian(aws):
+    import datetime
+    from cloudmaid.context import Context
+    from cloudmaid.policy import interpolate, LazyVariables
+    ctx = Context(region="eu-west-1", account_id="111122223333")
+    ctx.now = datetime.datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=datetime.timezone.utc)
+    data = {"a": ["arn:{partition}:iam::{account_id}:role/x", "{region}", "{now}", "{now:%Y-%m-%d}",
+                  "{other} stays"]}
+    assert interpolate(data, LazyVariables(ctx)) == {"a": [
+        "arn:aws:iam::111122223333:role/x", "eu-west-1", "2026-01-02 03:04:05.000006",
+        "2026-01-02", "{other} stays"]}
