@@ -73,8 +73,9 @@ class Snapshot(Action):
     def process(self, resources):
         client = self.manager.client()
         policy = getattr(self.manager, "policy_name", None)
+        default = "Automated snapshot by cloudmaid"
         description = self.data.get("description") or (
-            f"Automated snapshot by cloudmaid - {policy}" if policy else "Automated snapshot by cloudmaid")
+            f"{default} - {policy}" if policy else default)
         self.result["snapshots"] = []
 
         def snap(volume):

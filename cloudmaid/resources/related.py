@@ -37,7 +37,8 @@ def lookup(ctx, type_name, ids, list_all=None):
     known = ctx.cache.setdefault(related_key(type_name, ctx.region), {})
     missing = [i for i in ids if i not in known]
     listing = ctx.cache.get((type_name, ctx.region))
-    if missing and listing is None and (list_all or (list_all is None and len(missing) >= FETCH_THRESHOLD)):
+    many = len(missing) >= FETCH_THRESHOLD
+    if missing and listing is None and (list_all or (list_all is None and many)):
         listing = manager.resources()
     if missing and listing is not None:
         for r in listing:
