@@ -69,6 +69,7 @@ class Policy:
         self.name = self.data["name"]
         self.resource_type = self.data["resource"]
         self.manager = ResourceManager.for_type(ctx, self.resource_type)
+        self.manager.policy_name = self.name   # for actions that name the policy (snapshot)
         mode_data = self.data.get("mode") or {"type": "pull"}
         mode_cls = modes.get(mode_data.get("type", "pull"))
         if mode_cls is None:

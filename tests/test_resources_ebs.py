@@ -39,6 +39,7 @@ def test_snapshot_default_copies_all_volume_tags(ctx, ec2):
     a = volume(ec2, tags={"Name": "a", "Owner": "me"})
     run(ctx, "ebs", [{"VolumeId": a}], [{"type": "snapshot", "tags": {"Made": "by-policy"}}])
     [snap] = snapshots_of(ec2, a)
+    assert snap["Description"] == "Automated snapshot by cloudmaid - pol"
     assert {t["Key"]: t["Value"] for t in snap["Tags"]} == {"Made": "by-policy", "Name": "a",
                                                             "Owner": "me"}
 
