@@ -10,7 +10,12 @@ class BooleanFilter(Filter):
         self.children = parse(data[name], manager, tuple(path) + (name,))
         self.predicate = all(c.predicate for c in self.children)
         if self.predicate:
-            if all(c.test is not None for c in self.children):
+            if all(c.src is not None for c in self.children):
+                from .fast import build_src, combine
+                self.src = combine([c.src for c in self.children], name)
+                test = self.test = build_src(*self.src, name + "_block")
+                self.match = lambda r, event=None: test(r)
+            elif all(c.test is not None for c in self.children):
                 test = self.test = self.compile1([c.test for c in self.children])
                 self.match = lambda r, event=None: test(r)
             else:

@@ -27,6 +27,8 @@ class Filter(Element):
     #: optional ``fn(resource) -> bool`` equal to match() when the event is not read; lets
     #: runs of such filters fuse into one flat function (see fast.py)
     test = None
+    #: optional inlinable source of ``test`` (see fast.py)
+    src = None
 
     def match(self, resource, event=None):
         raise NotImplementedError
@@ -77,7 +79,11 @@ def fuse(filter_list):
 
     def flush():
         if preds:
-            if all(p.test is not None for p in preds):
+            if all(getattr(p, "src", None) is not None for p in preds):
+                from .fast import build_pass, combine
+                run_pass = build_pass(combine([p.src for p in preds], "and"))
+                stages.append(lambda resources, event: run_pass(resources))
+            elif all(p.test is not None for p in preds):
                 stages.append(_pass1(all_of1([p.test for p in preds])))
             else:
                 stages.append(_pass(all_of([p.match for p in preds])))

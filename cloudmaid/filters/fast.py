@@ -7,6 +7,7 @@ of filters are joined into one ``f0(r) and f1(r) ...`` expression. Only names bo
 function objects appear in the generated source: policy values travel as closure constants,
 never as text.
 """
+import itertools
 import re
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -74,3 +75,54 @@ def getter_lines(key, env):
             lines.append(f"    x = x.get(P{i}) if x.__class__ is dict or isinstance(x, dict) "
                          f"else None")
     return lines
+
+
+# -- inlining: a filter's source is (lines setting ``ok`` from ``r``, globals) ---------------
+_NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
+_uid = itertools.count()
+
+
+def build_src(lines, env, name):
+    """A one-argument function from source lines that set ``ok``; keeps the source on it so
+    enclosing blocks and the engine can inline it."""
+    fn = build(lines + ["return ok"], env, name)
+    fn.src = (list(lines), dict(env))
+    return fn
+
+
+def _rename(src):
+    """Give a block's globals unique names so several blocks can share one function."""
+    lines, env = src
+    tag = next(_uid)
+    mapping = {k: f"{k}_{tag}" for k in env}
+    sub = lambda m: mapping.get(m.group(0), m.group(0))  # noqa: E731
+    return [_NAME.sub(sub, line) for line in lines], {mapping[k]: v for k, v in env.items()}
+
+
+def combine(srcs, how):
+    """Inline ``and``/``or``/``not`` of block sources, short-circuiting like the operators."""
+    if how == "not":
+        lines, env = combine(srcs, "and")
+        return lines + ["ok = not ok"], env
+    if not srcs:
+        return ["ok = True" if how == "and" else "ok = False"], {}
+    env, out = {}, None
+    for src in reversed(srcs):
+        lines, e = _rename(src)
+        env.update(e)
+        out = lines if out is None else (
+            lines + ["if ok:" if how == "and" else "if not ok:"] + ["    " + x for x in out])
+    return out, env
+
+
+def build_pass(src):
+    """``fn(resources) -> kept`` with the whole block inlined in the loop: no call per
+    resource at all."""
+    lines, env = src
+    body = "".join(f"        {line}\n" for line in lines)
+    code = ("def run_pass(resources):\n    out = []\n    append = out.append\n"
+            "    for r in resources:\n" + body + "        if ok:\n            append(r)\n"
+            "    return out\n")
+    namespace = dict(env)
+    exec(compile(code, "<cloudmaid filter pass>", "exec"), namespace)  # noqa: S102
+    return namespace["run_pass"]

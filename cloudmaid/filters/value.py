@@ -357,36 +357,36 @@ def _fast(key, op, opfn, vtype, configured, empty_in, regex):
                   "    d = 0"]
         left, right = ("th", "d") if vtype == "age" else ("d", "th")
         if sym:
-            lines += ["try:", f"    return {left} {sym} {right}",
-                      "except TypeError:", "    return False"]
+            lines += ["try:", f"    ok = {left} {sym} {right}",
+                      "except TypeError:", "    ok = False"]
         else:
-            lines += ["try:", f"    return bool(OP({left}, {right}))",
-                      "except TypeError:", "    return False"]
-        return fast.build(lines, env, "value_" + vtype)
+            lines += ["try:", f"    ok = bool(OP({left}, {right}))",
+                      "except TypeError:", "    ok = False"]
+        return fast.build_src(lines, env, "value_" + vtype)
     flags = sentinel_flags(configured)
     if flags:
         if opfn is not None or len(flags) != 1:
             return None
-        lines.append({"absent": "return x is None or x == V", "present": "return x is not None",
-                      "not-null": "return bool(x) or x == V",
-                      "empty": "return not x or x == V"}[flags[0]])
+        lines.append({"absent": "ok = x is None or x == V", "present": "ok = x is not None",
+                      "not-null": "ok = bool(x) or x == V",
+                      "empty": "ok = not x or x == V"}[flags[0]])
     elif op in ("in", "ni", "not-in") and isinstance(configured, list) \
             and _hashable_set(configured) is not None:
         env["S"] = _hashable_set(configured)
         neg = "not " if op != "in" else ""
-        lines += ["try:", f"    return x {neg}in S", "except TypeError:",
-                  f"    return x {neg}in V"]
+        lines += ["try:", f"    ok = x {neg}in S", "except TypeError:",
+                  f"    ok = x {neg}in V"]
     elif op in ("regex", "regex-case") and isinstance(configured, str) \
             and regex_problem(configured) is None:
         env["RX"] = re.compile(configured, re.IGNORECASE if op == "regex" else 0)
-        lines.append("return isinstance(x, str) and RX.match(x) is not None")
+        lines.append("ok = isinstance(x, str) and RX.match(x) is not None")
     elif sym == "==":
-        lines.append("return x == V")
+        lines.append("ok = x == V")
     elif sym:
-        lines += ["try:", f"    return x {sym} V", "except TypeError:", "    return False"]
+        lines += ["try:", f"    ok = x {sym} V", "except TypeError:", "    ok = False"]
     else:
-        lines += ["try:", "    return bool(OP(x, V))", "except TypeError:", "    return False"]
-    return fast.build(lines, env, "value")
+        lines += ["try:", "    ok = bool(OP(x, V))", "except TypeError:", "    ok = False"]
+    return fast.build_src(lines, env, "value")
 
 
 def _compile_clocked(get, opfn, empty_in, convert, prepare, configured):
@@ -482,6 +482,7 @@ class ValueFilter(Filter):
             self.predicate = False
         else:
             fn = self.test = compile_value(d)
+            self.src = getattr(fn, "src", None)
             self.match = lambda r, event=None: fn(r)
 
     def validate(self):
