@@ -353,3 +353,16 @@ def test_policy_with_reduce_and_list_item_on_ec2(ctx, ec2):
         {"type": "list-item", "key": "SecurityGroups", "attrs": [{"GroupName": "db"}],
          "count": 0}]}, ctx)
     assert sorted(r["InstanceId"] for r in p.run()["matched"]) == sorted(a)
+
+
+def test_not_and_blocks_sweep_annotations_of_resources_they_drop():
+    """Custodian's AnnotationSweeper: list-item's annotation does not survive a 'not' block,
+    nor an 'and' block that then drops the resource."""
+    li = {"type": "list-item", "key": "IpPermissions", "attrs": [{"FromPort": 22}]}
+    got = run([{"not": [li, {"GroupId": "sg-2"}]}], copy.deepcopy(SGS))
+    assert [r["GroupId"] for r in got] == ["sg-1", "sg-3", "sg-4", "sg-5"]
+    assert all("c7n:ListItemMatches" not in r for r in got)
+    sgs = copy.deepcopy(SGS)
+    got = run([{"or": [{"and": [li, {"GroupId": "sg-2"}]}, {"GroupId": "sg-1"}]}], sgs)
+    assert [(r["GroupId"], r.get("c7n:ListItemMatches")) for r in got] == [
+        ("sg-1", None), ("sg-2", ["IpPermissions[0]"])]

@@ -1,5 +1,7 @@
 """``or``, ``and``, ``not`` blocks. All-predicate blocks compile into one function; blocks
 holding batch filters fall back to set operations over the resources they keep."""
+import copy
+
 from .core import Filter, all_of, all_of1, any_of, any_of1, filters, keys_of, parse
 
 
@@ -26,6 +28,22 @@ class BooleanFilter(Filter):
 
     def _ids(self, resources):
         return {id(r) for r in resources}
+
+
+def _snapshot(resources):
+    """The ``c7n:`` annotations of each resource, to restore those a block's filters added to
+    resources the block then did not keep (as Custodian's AnnotationSweeper does)."""
+    return [(r, {k: copy.deepcopy(v) for k, v in r.items() if k.startswith("c7n:")})
+            for r in resources]
+
+
+def _restore(snapshot, kept_ids):
+    for r, before in snapshot:
+        if id(r) in kept_ids:
+            continue
+        for k in [k for k in r if k.startswith("c7n:")]:
+            del r[k]
+        r.update(before)
 
 
 @filters.register("or")
@@ -55,7 +73,10 @@ class And(BooleanFilter):
         if self.predicate:
             return super().process(resources, event)
         from .core import apply
-        return apply(self.children, resources, event)
+        snapshot = _snapshot(resources)
+        kept = apply(self.children, resources, event)
+        _restore(snapshot, self._ids(kept))
+        return kept
 
 
 @filters.register("not")
@@ -74,5 +95,7 @@ class Not(BooleanFilter):
         if self.predicate:
             return super().process(resources, event)
         from .core import apply
+        snapshot = _snapshot(resources)
         dropped = self._ids(apply(self.children, resources, event))
+        _restore(snapshot, set())
         return [r for r in resources if id(r) not in dropped]
