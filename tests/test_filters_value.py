@@ -586,3 +586,21 @@ def test_value_filter_matches_custodian(data, resource, expected):
     [f] = core.parse([data], None)
     assert f.validate() == []
     assert bool(core.apply([f], [expand(resource, now)])) is expected
+
+
+@pytest.mark.parametrize("fmt,text,extra,expected", [
+    ("txt", "ami-1\n ami-2 \n", {}, ["a"]),
+    ("json", '{"allowed": ["ami-1", "ami-2"]}', {"expr": "allowed"}, ["a"]),
+    ("csv", "ami-1,x\nami-3,ami-2\n", {}, ["a"]),
+    ("csv", "ami-1,x\nami-3,ami-2\n", {"expr": 0}, []),
+    ("csv2dict", "id,name\nami-1,one\nami-2,two\n", {"expr": "id"}, ["a"]),
+])
+def test_value_from_file(tmp_path, fmt, text, extra, expected):
+    path = tmp_path / f"values.{fmt if fmt != 'csv2dict' else 'csv'}"
+    path.write_text(text)
+    data = {"type": "value", "key": "ImageId", "op": "in",
+            "value_from": dict({"url": str(path), "format": fmt}, **extra)}
+    [f] = core.parse([data], None)
+    assert f.validate() == []
+    rows = [{"Id": "a", "ImageId": "ami-2"}, {"Id": "b", "ImageId": "ami-9"}]
+    assert [r["Id"] for r in core.apply([f], rows)] == expected

@@ -27,6 +27,7 @@ from ..errors import PolicyError
 from . import core, fast
 from .core import Filter, filters
 from .ops import OPERATORS
+from .valuefrom import SCHEMA as VALUE_FROM_SCHEMA
 from .valuecheck import _number, regex_problem, value_problems  # noqa: F401 (re-exported)
 from .valuetypes import CLOCKED, PREPARE, VALUE_TYPES, parse_date
 
@@ -259,8 +260,10 @@ def _decide_fixed(opfn, v, flags):
     return decide_sentinel
 
 
-def compile_value(data, get=None):
+def compile_value(data, get=None, manager=None):
     """Value filter data -> ``fn(resource) -> bool``. ``get`` overrides the key lookup."""
+    if data.get("value_from") is not None:
+        return _compile_value_from(data, get, manager)
     key = data.get("key")
     op = data.get("op")
     vtype = data.get("value_type")
@@ -322,6 +325,20 @@ def compile_value(data, get=None):
             r = ()
         return decide_r(convert(cfg, r)[1])
     return match_converted
+
+
+def _compile_value_from(data, get, manager):
+    """``value_from``: the values are read on first use, then compiled like ``value``."""
+    rest = {k: v for k, v in data.items() if k != "value_from"}
+    state = []
+
+    def match_value_from(res):
+        if not state:
+            from .valuefrom import values
+            state.append(compile_value(dict(rest, value=values(data["value_from"], manager)),
+                                       get))
+        return state[0](res)
+    return match_value_from
 
 
 _SYMBOLS = {"eq": "==", "equal": "==", "ne": "!=", "not-equal": "!=", "gt": ">",
@@ -462,7 +479,7 @@ VALUE_SCHEMA = {
     "value_type": {"enum": sorted(VALUE_TYPES)},
     "value_regex": {"type": "string"},
     "value_path": {"type": "string"},
-    "value_from": {"type": "object"},
+    "value_from": VALUE_FROM_SCHEMA,
     "tag_key_transforms": {"type": "array", "items": {"enum": sorted(_TAG_TRANSFORMS)}},
     "default": {"type": "object"},
 }
@@ -481,7 +498,7 @@ class ValueFilter(Filter):
         if self.value_type == "resource_count":
             self.predicate = False
         else:
-            fn = self.test = compile_value(d)
+            fn = self.test = compile_value(d, manager=manager)
             self.src = getattr(fn, "src", None)
             self.match = lambda r, event=None: fn(r)
 
