@@ -366,3 +366,12 @@ def test_not_and_blocks_sweep_annotations_of_resources_they_drop():
     got = run([{"or": [{"and": [li, {"GroupId": "sg-2"}]}, {"GroupId": "sg-1"}]}], sgs)
     assert [(r["GroupId"], r.get("c7n:ListItemMatches")) for r in got] == [
         ("sg-1", None), ("sg-2", ["IpPermissions[0]"])]
+
+
+def test_annotate_matched_filters_as_custodian():
+    data = [{"a": 1}, {"or": [{"b": 0}, {"tag:n": "3"}, {"and": [{"b": 1}, {"Id": 7}]}]},
+            {"not": [{"Id": 5}]}, {"type": "value", "key": "b", "op": "ne", "value": 2}]
+    fs = core.parse(data, None)
+    got = core.annotate_matched(fs, core.apply(fs, copy.deepcopy(ROWS)))
+    assert [(r["Id"], r["c7n:MatchedFilters"]) for r in got] == [
+        (3, ["a", "b", "tag:n", "b"]), (7, ["a", "b", "Id", "b"]), (9, ["a", "b", "b"])]

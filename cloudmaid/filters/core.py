@@ -138,3 +138,45 @@ def keys_of(filter_list):
             return None
         out |= k
     return out
+
+
+#: Custodian's annotation: the keys of the value filters a resource matched
+MATCHED_FILTERS = "c7n:MatchedFilters"
+
+
+def annotate_matched(filter_list, resources, event=None):
+    """Record on each matched resource the keys of the value filters it matched, as Custodian
+    writes ``c7n:MatchedFilters`` into resources.json: every top-level and ``and`` value
+    filter, the ``or`` children that matched, nothing from ``not`` blocks. Runs over the
+    matched resources only, after filtering, so the filter pass stays fast."""
+    for r in resources:
+        keys = []
+        for f in filter_list:
+            _collect(f, r, keys, event, True)
+        if keys:
+            existing = r.get(MATCHED_FILTERS)
+            if isinstance(existing, list):
+                existing.extend(keys)
+            elif existing is None:
+                r[MATCHED_FILTERS] = keys
+    return resources
+
+
+def _matches(f, r, event):
+    if f.predicate:
+        return bool(f.match(r, event))
+    return bool(f.process([r], event))
+
+
+def _collect(f, r, keys, event, known):
+    """``known``: the enclosing block already established that ``f`` matched ``r``."""
+    if f.type == "value" and getattr(f, "value_type", None) != "resource_count":
+        if known or _matches(f, r, event):
+            keys.append(f.key)
+    elif f.type == "and":
+        if known or _matches(f, r, event):
+            for c in f.children:
+                _collect(c, r, keys, event, True)
+    elif f.type == "or":
+        for c in f.children:
+            _collect(c, r, keys, event, False)
