@@ -113,6 +113,7 @@ class Policy:
             candidates = self.mode.resources(event)
             self.manager.ensure_details(candidates, filters_core.keys_of(self.filters))
             matched = filters_core.apply(self.filters, candidates, event)
+            filters_core.annotate_matched(self.filters, matched, event)
             t1 = time.time()
             log.info("policy:%s resource:%s region:%s count:%d time:%.2f", self.name,
                      self.resource_type, self.ctx.region, len(matched), t1 - t0)

@@ -41,3 +41,13 @@ def test_max_resources_stops_before_actions(ctx, ec2):
     meta = Policy({"name": "p", "resource": "ec2", "max-resources": 2, "actions": ["stop"]}, ctx).run()
     assert meta["errors"] and "max-resources" in meta["errors"][0]
     assert {state(ec2, i) for i in ids} == {"running"}
+
+
+def test_resources_json_names_the_matched_value_filters(ctx, ec2, tmp_path):
+    run_instances(ec2)
+    Policy({"name": "mf", "resource": "ec2",
+            "filters": [{"tag:Owner": "absent"},
+                        {"or": [{"State.Name": "running"}, {"InstanceType": "m5.large"}]}]},
+           ctx).run()
+    [r] = json.loads((tmp_path / "out" / "mf" / "resources.json").read_text())
+    assert r["c7n:MatchedFilters"] == ["tag:Owner", "State.Name"]
