@@ -110,7 +110,9 @@ class Policy:
         out = PolicyOutput(self.ctx.output_dir, self.name, self.ctx.session_factory)
         with out:
             t0 = time.time()
-            candidates = self.mode.resources(event)
+            # shallow copies: annotations (c7n:MatchedFilters, ...) stay with this policy while
+            # the described resources are shared by the run's other policies
+            candidates = [dict(r) for r in self.mode.resources(event)]
             self.manager.ensure_details(candidates, filters_core.keys_of(self.filters))
             matched = filters_core.apply(self.filters, candidates, event)
             filters_core.annotate_matched(self.filters, matched, event)

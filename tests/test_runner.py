@@ -64,3 +64,13 @@ def test_variables_are_interpolated_like_custodian(aws):
     assert interpolate(data, LazyVariables(ctx)) == {"a": [
         "arn:aws:iam::111122223333:role/x", "eu-west-1", "2026-01-02 03:04:05.000006",
         "2026-01-02", "{other} stays"]}
+
+
+def test_annotations_do_not_leak_between_policies(aws, ec2, tmp_path):
+    run_instances(ec2)
+    policies = [{"name": "a", "resource": "ec2", "filters": [{"InstanceType": "t3.micro"}]},
+                {"name": "b", "resource": "ec2", "filters": [{"State.Name": "running"}]}]
+    assert run_policies(specs_of(policies), RunOptions(output_dir=str(tmp_path), account_id="123456789012"),
+                        echo=lambda *a, **k: None) == 0
+    [b] = json.loads((tmp_path / "b" / "resources.json").read_text())
+    assert b["c7n:MatchedFilters"] == ["State.Name"]
