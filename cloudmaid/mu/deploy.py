@@ -13,7 +13,8 @@ from ..errors import PolicyError
 from ..policy import Policy
 from . import package, planner, remote
 from .executor import DeployError, DisplayExecutor, Executor, render
-from .models import TAG_INFO, TAG_POLICY, Deployment, Function, Permission, Rule, Target
+from .models import (CONFIG_PRINCIPAL, SCHEDULED_MESSAGES, TAG_INFO, TAG_POLICY, ConfigRule, Deployment,
+                     Function, Permission, Rule, Target)
 
 DEFAULT_MEMORY = 512        # Cloud Custodian's defaults
 DEFAULT_TIMEOUT = 900
@@ -63,12 +64,33 @@ def desired(policy, raw, account_id=None):
         subnets=tuple(md["subnets"]) if vpc else (), security_groups=tuple(md["security_groups"]) if vpc else (),
         concurrency=md.get("concurrency"))
     trigger = mode.rule()
+    if "config-rule" in trigger:
+        return Deployment(policy=policy.name, function=fn, rule=None, target=None,
+                          permission=Permission(function=name, statement_id=name, rule=name,
+                                                principal=CONFIG_PRINCIPAL,
+                                                source_account=account_of(role)),
+                          config_rule=config_rule(name, description, trigger["config-rule"], tags))
     rule = Rule(name=name, description=description,
                 pattern=canonical_pattern(trigger["pattern"]) if trigger.get("pattern") else None,
                 schedule=trigger.get("schedule"), tags=tags)
     return Deployment(policy=policy.name, function=fn, rule=rule,
                       target=Target(rule=name, id=name, function=name),
                       permission=Permission(function=name, statement_id=name, rule=name))
+
+
+def account_of(role_arn):
+    """The account the function lives in: Lambda takes an execution role of its own account."""
+    return role_arn.split(":")[4]
+
+
+def config_rule(name, description, spec, tags):
+    """The AWS Config custom rule of a ``config-rule`` mode (``spec``: what its ``rule()`` says:
+    ``resource-types``, and a ``schedule`` -- MaximumExecutionFrequency -- for periodic rules)."""
+    frequency = spec.get("schedule")
+    extra = {"message_types": SCHEDULED_MESSAGES} if frequency else {}
+    return ConfigRule(name=name, description=description, function=name,
+                      resource_types=tuple(spec.get("resource-types") or ()), frequency=frequency,
+                      tags=tags, **extra)
 
 
 def plan_policy(deployment, session_factory):

@@ -41,12 +41,19 @@ class Executor:
     def _run_APICall(self, call):
         client = self.session_factory.client(call.service)
         params = resolve(call.params, self.variables)
-        try:
-            resp = getattr(client, call.method)(**params)
-        except ClientError as e:
-            err = e.response.get("Error", {})
-            raise DeployError(f"{call.resource}: {call.service}.{call.method} failed: "
-                              f"{err.get('Code')}: {err.get('Message')}") from None
+        deadline, pause = time.monotonic() + self.wait_seconds, 1.0
+        while True:
+            try:
+                resp = getattr(client, call.method)(**params)
+                break
+            except ClientError as e:
+                err = e.response.get("Error", {})
+                if err.get("Code") in call.retry_on and time.monotonic() < deadline:
+                    self.sleep(pause)
+                    pause = min(pause * 2, 10)
+                    continue
+                raise DeployError(f"{call.resource}: {call.service}.{call.method} failed: "
+                                  f"{err.get('Code')}: {err.get('Message')}") from None
         for name, field in call.output:
             self.variables[name] = resp[field]
 

@@ -1,7 +1,9 @@
 """``maid gc POLICY.yml...``: remove the functions and rules we deployed for policies that are no
 longer in the given files (or no longer event-mode, or renamed by a new function-prefix).
 
-Only what carries our TAG_POLICY tag is considered. Deleting a function also deletes its
+Only what carries our TAG_POLICY tag is considered. A policy that changed trigger kind leaves the
+other kind behind: an EventBridge rule of a policy now in ``config-rule`` mode, or the AWS Config
+rule of one that left it, is stale too (the function stays). Deleting a function also deletes its
 resource policy, hence the EventBridge invoke permission; a rule loses its targets first, as
 EventBridge requires. Plan, then apply: ``--plan`` prints the removals and changes nothing.
 """
@@ -18,29 +20,47 @@ def _echo(message, err=False):
     print(message, file=sys.stderr if err else sys.stdout)
 
 
-def wanted_functions(specs):
-    """Function names the files still deploy (event-mode policies only)."""
-    names = set()
+CONFIG_MODE = "config-rule"
+
+
+def wanted_modes(specs):
+    """``{function name: mode type}`` of what the files still deploy (event-mode policies)."""
+    names = {}
     for spec in specs:
         mode = spec.data.get("mode") or {}
         if isinstance(mode, dict) and mode.get("type", "pull") != "pull":
-            names.add(mode.get("function-prefix", DEFAULT_PREFIX) + str(spec.data.get("name")))
+            names[mode.get("function-prefix", DEFAULT_PREFIX) + str(spec.data.get("name"))] = mode.get("type")
     return names
 
 
+def wanted_functions(specs):
+    """Function names the files still deploy (event-mode policies only)."""
+    return set(wanted_modes(specs))
+
+
 def plan_gc(session_factory, keep, prefix=None):
-    def stale(name):
-        return name not in keep and (prefix is None or name.startswith(prefix))
+    """``keep``: function names still deployed, or ``{name: mode type}`` (wanted_modes) to also
+    drop the trigger a policy no longer uses."""
+    modes = keep if isinstance(keep, dict) else None
+
+    def stale(name, config=None):
+        if prefix is not None and not name.startswith(prefix):
+            return False
+        if name not in keep:
+            return True
+        return modes is not None and config is not None and (modes[name] == CONFIG_MODE) != config
     functions = [f for f in remote.our_functions(session_factory) if stale(f[0])]
-    rules = [(r, ids) for r, ids in remote.our_rules(session_factory) if stale(r.name)]
-    return planner.plan_removal(function_names=[name for name, _, _ in functions], rules=rules)
+    rules = [(r, ids) for r, ids in remote.our_rules(session_factory) if stale(r.name, config=False)]
+    config_rules = [r.name for r in remote.our_config_rules(session_factory) if stale(r.name, config=True)]
+    return planner.plan_removal(function_names=[name for name, _, _ in functions], rules=rules,
+                                config_rules=config_rules)
 
 
 def gc(specs, ctx, plan_only=False, echo=_echo, prefix=None):
     """Remove (or with ``plan_only`` print) what stale policies left deployed; exit code."""
     label = f"gc in {ctx.region}"
     try:
-        steps = plan_gc(ctx.session_factory, wanted_functions(specs), prefix)
+        steps = plan_gc(ctx.session_factory, wanted_modes(specs), prefix)
     except ClientError as e:
         err = e.response.get("Error", {})
         echo(f"{label}: listing deployed functions failed: {err.get('Code')}: {err.get('Message')}", err=True)

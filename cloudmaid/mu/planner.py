@@ -7,7 +7,7 @@ ran (a new function's ARN, a new rule's ARN) are placeholders (``Var``) the exec
 """
 from dataclasses import dataclass, field
 
-from .models import Function, Permission, Rule, Target
+from .models import CONFIG_PRINCIPAL, ConfigRule, Function, Permission, Rule, Target
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ class APICall:
     resource: str = ""                      # what it is about, for display
     #: ((variable, response key), ...) to remember from the response
     output: tuple = field(default=())
+    #: error codes that mean "not yet" (IAM/Lambda propagation): retried with backoff
+    retry_on: tuple = field(default=())
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ def key(model):
         return ("Target", model.rule, model.id)
     if isinstance(model, Permission):
         return ("Permission", model.function, model.statement_id)
+    if isinstance(model, ConfigRule):
+        return ("ConfigRule", model.name)
     raise TypeError(f"no plan for model type {type(model).__name__}")
 
 
@@ -178,6 +182,8 @@ def _plan_target(want, have, state):
 
 
 def _plan_permission(want, have, state):
+    if want.principal == CONFIG_PRINCIPAL:
+        return _plan_config_permission(want, have)
     rule_arn = state.get(("rule_arn", want.rule)) or Var(f"{want.rule}.RuleArn")
     if have is not None and have.principal == want.principal and arn_names(have.source_arn, "rule", want.rule):
         return []
@@ -192,6 +198,57 @@ def _plan_permission(want, have, state):
     return calls
 
 
+def _plan_config_permission(want, have):
+    """AWS Config's invoke permission, limited to our account (SourceAccount): the config rule's
+    ARN does not exist yet when the permission must (Config checks it on PutConfigRule)."""
+    if have is not None and (have.principal, have.source_account) == (want.principal, want.source_account):
+        return []
+    calls = []
+    if have is not None:
+        calls.append(APICall("lambda", "remove_permission", {
+            "FunctionName": want.function, "StatementId": want.statement_id}, want.function))
+    calls.append(APICall("lambda", "add_permission", {
+        "FunctionName": want.function, "StatementId": want.statement_id,
+        "Action": "lambda:InvokeFunction", "Principal": want.principal,
+        "SourceAccount": want.source_account}, want.function))
+    return calls
+
+
+# -- AWS Config rules ---------------------------------------------------------------------------
+def _put_config_rule(want, fn_arn):
+    rule = {"ConfigRuleName": want.name, "Description": want.description,
+            "Source": {"Owner": "CUSTOM_LAMBDA", "SourceIdentifier": fn_arn, "SourceDetails": [
+                {"EventSource": "aws.config", "MessageType": m} for m in want.message_types]}}
+    if want.resource_types:
+        rule["Scope"] = {"ComplianceResourceTypes": list(want.resource_types)}
+    if want.frequency:
+        rule["MaximumExecutionFrequency"] = want.frequency
+    # PutConfigRule replaces the whole rule: always send our tags along so none are dropped
+    # Config refuses the rule while the new invoke permission has not propagated yet
+    return APICall("config", "put_config_rule", {"ConfigRule": rule, "Tags": [
+        {"Key": k, "Value": v} for k, v in sorted(want.tags.items())]}, want.name,
+        retry_on=("InsufficientPermissionsException",))
+
+
+def _plan_config_rule(want, have, state):
+    fn_arn = state.get(("arn", want.function)) or Var(f"{want.function}.FunctionArn")
+    if have is None:
+        return [_put_config_rule(want, fn_arn)]
+    calls = []
+    same_function = not isinstance(fn_arn, Var) and arn_names(have.source_arn, "function", want.function)
+    if not same_function or (want.description, tuple(want.resource_types), want.frequency,
+                             tuple(sorted(want.message_types))) != (
+            have.description, tuple(have.resource_types), have.frequency, tuple(sorted(have.message_types))):
+        calls.append(_put_config_rule(want, fn_arn))
+    add, remove = diff_tags(have.tags, want.tags)
+    if add:
+        calls.append(APICall("config", "tag_resource", {"ResourceArn": have.arn, "Tags": [
+            {"Key": k, "Value": v} for k, v in add.items()]}, want.name))
+    if remove:
+        calls.append(APICall("config", "untag_resource", {"ResourceArn": have.arn, "TagKeys": remove}, want.name))
+    return calls
+
+
 def arn_names(arn, kind, name):
     """Whether ``arn`` is the unqualified ARN of the function/rule ``name`` (same account and
     region is implied: we only read our own)."""
@@ -202,14 +259,16 @@ def arn_names(arn, kind, name):
 
 
 _PLANNERS = {Function: _plan_function, Rule: _plan_rule, Target: _plan_target,
-             Permission: _plan_permission}
+             Permission: _plan_permission, ConfigRule: _plan_config_rule}
 
 
 # -- removal (gc) -----------------------------------------------------------------------------
-def plan_removal(function_names=(), rules=()):
+def plan_removal(function_names=(), rules=(), config_rules=()):
     """Calls that remove our functions (their invoke permissions go with them) and our rules
-    (targets first, as EventBridge requires). ``rules``: ``(Rule, [target ids])`` pairs."""
-    calls = []
+    (targets first, as EventBridge requires). ``rules``: ``(Rule, [target ids])`` pairs;
+    ``config_rules``: names of AWS Config rules, removed before the functions they invoke."""
+    calls = [APICall("config", "delete_config_rule", {"ConfigRuleName": name}, name)
+             for name in config_rules]
     for rule, target_ids in rules:
         if target_ids:
             calls.append(APICall("events", "remove_targets", {"Rule": rule.name, "Ids": list(target_ids)}, rule.name))

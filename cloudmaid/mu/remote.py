@@ -1,4 +1,5 @@
-"""Read what AWS has for the models we want (read-only): functions, rules, targets, permissions.
+"""Read what AWS has for the models we want (read-only): functions, rules, targets, permissions,
+AWS Config rules.
 
 Everything is normalised into the same frozen models as the desired state, so the planner
 compares like with like (absent optional settings read back as their empty defaults).
@@ -7,10 +8,10 @@ import json
 
 from botocore.exceptions import ClientError
 
-from .models import TAG_POLICY, Function, Permission, Rule, Target
+from .models import TAG_POLICY, ConfigRule, Function, Permission, Rule, Target
 from .planner import key
 
-NOT_FOUND = ("ResourceNotFoundException",)
+NOT_FOUND = ("ResourceNotFoundException", "NoSuchConfigRuleException")
 
 
 def _missing(error):
@@ -23,6 +24,11 @@ def observe(session_factory, desired):
     events = session_factory.client("events")
     found = {}
     for model in desired:
+        if isinstance(model, ConfigRule):
+            got = read_config_rule(session_factory.client("config"), model.name)
+            if got is not None:
+                found[key(model)] = got
+            continue
         if isinstance(model, Function):
             got = read_function(lam, model.name)
         elif isinstance(model, Rule):
@@ -124,10 +130,37 @@ def read_permission(lam, function, statement_id):
             continue
         principal = st.get("Principal")
         principal = principal.get("Service") if isinstance(principal, dict) else principal
-        source = ((st.get("Condition") or {}).get("ArnLike") or {}).get("AWS:SourceArn")
+        condition = st.get("Condition") or {}
+        source = (condition.get("ArnLike") or {}).get("AWS:SourceArn")
+        account = (condition.get("StringEquals") or {}).get("AWS:SourceAccount")
         return Permission(function=function, statement_id=statement_id, rule=statement_id,
-                          principal=principal, source_arn=source)
+                          principal=principal, source_arn=source, source_account=account)
     return None
+
+
+def read_config_rule(config, name):
+    try:
+        rules = config.describe_config_rules(ConfigRuleNames=[name]).get("ConfigRules") or []
+    except ClientError as e:
+        if _missing(e):
+            return None
+        raise
+    if not rules:
+        return None
+    r = rules[0]
+    tags = config.list_tags_for_resource(ResourceArn=r["ConfigRuleArn"]).get("Tags") or []
+    return config_rule_from(r, tags)
+
+
+def config_rule_from(r, tags):
+    source = r.get("Source") or {}
+    return ConfigRule(
+        name=r["ConfigRuleName"], description=r.get("Description", "") or "",
+        function=(source.get("SourceIdentifier") or "").split(":function:", 1)[-1].split(":", 1)[0],
+        resource_types=tuple((r.get("Scope") or {}).get("ComplianceResourceTypes") or ()),
+        frequency=r.get("MaximumExecutionFrequency"), tags={t["Key"]: t["Value"] for t in tags},
+        arn=r.get("ConfigRuleArn"), source_arn=source.get("SourceIdentifier"),
+        message_types=tuple(sorted(d.get("MessageType", "") for d in source.get("SourceDetails") or ())))
 
 
 # -- what gc needs: everything tagged as ours -----------------------------------------------------
@@ -157,3 +190,17 @@ def our_rules(session_factory):
                 ids = sorted(t["Id"] for t in list_targets(events, r["Name"]))
                 out.append((rule_from(r, tags), ids))
     return sorted(out, key=lambda x: x[0].name)
+
+
+def our_config_rules(session_factory):
+    """AWS Config custom Lambda rules tagged with TAG_POLICY (one tag read per custom rule)."""
+    config = session_factory.client("config")
+    out = []
+    for page in config.get_paginator("describe_config_rules").paginate():
+        for r in page.get("ConfigRules") or ():
+            if (r.get("Source") or {}).get("Owner") != "CUSTOM_LAMBDA" or r.get("CreatedBy"):
+                continue                      # AWS managed, or owned by an AWS service
+            tags = config.list_tags_for_resource(ResourceArn=r["ConfigRuleArn"]).get("Tags") or []
+            if any(t["Key"] == TAG_POLICY for t in tags):
+                out.append(config_rule_from(r, tags))
+    return sorted(out, key=lambda r: r.name)
