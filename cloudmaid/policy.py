@@ -113,8 +113,9 @@ class Policy:
             # shallow copies: annotations (c7n:MatchedFilters, ...) stay with this policy while
             # the described resources are shared by the run's other policies
             candidates = [dict(r) for r in self.mode.resources(event)]
-            self.manager.ensure_details(candidates, filters_core.keys_of(self.filters))
-            matched = filters_core.apply(self.filters, candidates, event)
+            # details (S3) are fetched stage by stage, for the resources still alive
+            matched = filters_core.apply(self.filters, candidates, event,
+                                         self.manager.ensure_details)
             filters_core.annotate_matched(self.filters, matched, event)
             t1 = time.time()
             log.info("policy:%s resource:%s region:%s count:%d time:%.2f", self.name,

@@ -325,7 +325,9 @@ def test_s3_policy_across_regions(ctx, s3):
     assert bucket_tags(eu, "eu-bucket") == {"Keep": "k", "Env": "v", "maid_status": mark}
     # one read-modify-write per bucket and action (rename included)
     assert meta["api-stats"]["s3.PutBucketTagging"] == 6
-    assert meta["api-stats"]["s3.GetBucketTagging"] == 2 + 6   # the tag:Env filter, then writes
+    # the tag:Env filter: one GetResources, GetBucketTagging for the untagged bucket; writes
+    assert meta["api-stats"]["resourcegroupstaggingapi.GetResources"] == 1
+    assert meta["api-stats"]["s3.GetBucketTagging"] == 1 + 6
 
 
 @pytest.mark.parametrize("code,message,ids", [

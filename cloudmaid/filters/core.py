@@ -64,17 +64,28 @@ def parse_one(item, manager, path):
     return f
 
 
-def apply(filter_list, resources, event=None):
-    """Run filters in order; consecutive predicates are fused into one pass."""
+def apply(filter_list, resources, event=None, details=None):
+    """Run filters in order; consecutive predicates are fused into one pass. ``details(
+    resources, keys)`` (the manager's ensure_details) runs before each stage with the keys
+    its filters read, so per-resource details are fetched only for resources still alive."""
     RUN.number += 1
-    for stage in fuse(filter_list):
+    for stage, group in staged(filter_list):
         if not resources:
             break
+        if details is not None:
+            keys = keys_of(group)
+            if keys is None or keys:
+                details(resources, keys)
         resources = stage(resources, event)
     return resources
 
 
 def fuse(filter_list):
+    return [stage for stage, _ in staged(filter_list)]
+
+
+def staged(filter_list):
+    """``[(stage, filters)]``: each stage function with the filters it runs."""
     stages, preds = [], []
 
     def flush():
@@ -82,11 +93,12 @@ def fuse(filter_list):
             if all(getattr(p, "src", None) is not None for p in preds):
                 from .fast import build_pass, combine
                 run_pass = build_pass(combine([p.src for p in preds], "and"))
-                stages.append(lambda resources, event: run_pass(resources))
+                stage = (lambda resources, event: run_pass(resources))
             elif all(p.test is not None for p in preds):
-                stages.append(_pass1(all_of1([p.test for p in preds])))
+                stage = _pass1(all_of1([p.test for p in preds]))
             else:
-                stages.append(_pass(all_of([p.match for p in preds])))
+                stage = _pass(all_of([p.match for p in preds]))
+            stages.append((stage, list(preds)))
             preds.clear()
 
     for f in filter_list:
@@ -94,7 +106,7 @@ def fuse(filter_list):
             preds.append(f)
         else:
             flush()
-            stages.append(f.process)
+            stages.append((f.process, [f]))
     flush()
     return stages
 

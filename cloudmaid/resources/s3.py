@@ -1,9 +1,12 @@
 """S3 buckets: the manager that fetches per-bucket details on demand, and ``delete``.
 
-ListBuckets returns only names and dates; everything else is one API call per bucket and
-detail. Custodian fetches all ten details for every bucket by default; we fetch only the keys
-the policy's filters read (``keys_of``; None means unknown -> all), once per bucket per run,
-with Custodian's key names and shapes so its policies read the same values.
+ListBuckets returns names, dates and (real AWS) each bucket's ``BucketRegion``; everything else
+is one API call per bucket and detail. Custodian fetches all ten details for every bucket by
+default; we fetch only the keys the filters read, stage by stage for the buckets still alive,
+once per bucket per run, with Custodian's key names and shapes. Tags of all buckets come from
+one paginated Resource Groups Tagging API call per region. Per-bucket calls go to the bucket's
+region when known, else to the default region: botocore's S3 region redirector follows the
+redirect and remembers the bucket's region for that client, so no GetBucketLocation is needed.
 """
 import concurrent.futures
 
@@ -26,15 +29,22 @@ DETAILS = {
     "Lifecycle": ("get_bucket_lifecycle_configuration", None, None),
 }
 PERMISSIONS = ("s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketTagging",
+               "tag:GetResources",
                "s3:GetBucketPolicy", "s3:GetBucketAcl", "s3:GetReplicationConfiguration",
                "s3:GetBucketVersioning", "s3:GetBucketWebsite", "s3:GetBucketLogging",
                "s3:GetBucketNotification", "s3:GetLifecycleConfiguration")
 DENIED = "c7n:DeniedMethods"
 WORKERS = 8
+DENIED_CODES = ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation")
 
 
-def bucket_region(bucket):
-    """The bucket's region from its Location (no constraint means us-east-1)."""
+def bucket_region(bucket, default=None):
+    """The bucket's region: ListBuckets' ``BucketRegion``, else its Location (no constraint
+    means us-east-1), else ``default`` (unknown)."""
+    if bucket.get("BucketRegion"):
+        return bucket["BucketRegion"]
+    if "Location" not in bucket:
+        return default
     constraint = (bucket.get("Location") or {}).get("LocationConstraint")
     if constraint == "EU":
         return "eu-west-1"
@@ -45,35 +55,63 @@ def not_found(code):
     return code.startswith("NoSuch") or "NotFound" in code
 
 
+def pmap(fn, items):
+    """``fn`` over ``items``, in threads when there are several (per-bucket API calls)."""
+    items = list(items)
+    if len(items) <= 1:
+        return [fn(i) for i in items]
+    with concurrent.futures.ThreadPoolExecutor(min(WORKERS, len(items))) as pool:
+        return list(pool.map(fn, items))
+
+
 @register_manager("s3")
 class S3Manager(ResourceManager):
 
     def bucket_client(self, bucket):
+        """A client in the bucket's region when known; else the default region's, whose
+        region redirector finds (and caches) the bucket's region on the first call."""
         return self.client("s3", bucket_region(bucket))
 
     def detail_keys(self, keys):
         if keys is None or DENIED in keys:
             return list(DETAILS)
-        wanted = [k for k in DETAILS if k in keys]
-        if wanted and "Location" not in wanted:
-            wanted.insert(0, "Location")   # the region picks the client for the others
-        return wanted
+        return [k for k in DETAILS if k in keys]
+
+    def run_cache(self):
+        """bucket name -> details fetched this run (shared by the run's policies)."""
+        return self.ctx.cache.setdefault(("s3-details", self.ctx.region), {})
 
     def ensure_details(self, resources, keys):
         wanted = self.detail_keys(keys)
         if not wanted or not resources:
             return resources
-        done = self.ctx.cache.setdefault(("s3-details", self.ctx.region), {})
-        todo = [b for b in resources
-                if any(k not in done.get(b["Name"], {}) for k in wanted)]
-        if len(todo) <= 1:
-            for b in todo:
-                self.assemble(b, wanted, done)
-        else:
-            with concurrent.futures.ThreadPoolExecutor(min(WORKERS, len(todo))) as pool:
-                list(pool.map(lambda b: self.assemble(b, wanted, done), todo))
+        done = self.run_cache()
         for b in resources:
-            b.update(done.get(b["Name"], {}))
+            b.update({k: v for k, v in done.get(b["Name"], {}).items() if k in wanted})
+        if "Tags" in wanted:
+            todo = [b for b in resources if "Tags" not in done.get(b["Name"], {})]
+            if todo:
+                self.fetch_tags(todo, done)
+        todo = [b for b in resources
+                if any(k not in done.get(b["Name"], {}) for k in wanted if k != "Tags")]
+        pmap(lambda b: self.assemble(b, [k for k in wanted if k != "Tags"], done), todo)
+        return resources
+
+    def cached(self, resources, key, fetch):
+        """``fetch(bucket)`` sets ``bucket[key]`` (a filter's annotation); each bucket's value is
+        fetched once per run and copied onto the buckets of later policies."""
+        done = self.run_cache()
+        todo = []
+        for b in resources:
+            got = done.get(b["Name"], {})
+            if key in got:
+                b[key] = got[key]
+            elif key not in b:
+                todo.append(b)
+        pmap(fetch, todo)
+        for b in todo:
+            if key in b:
+                done.setdefault(b["Name"], {})[key] = b[key]
         return resources
 
     def assemble(self, bucket, wanted, done):
@@ -85,6 +123,35 @@ class S3Manager(ResourceManager):
             found, value = self.fetch(bucket, key)
             if found:
                 got[key] = bucket[key] = value
+
+    def fetch_tags(self, buckets, done):
+        """Tags of ``buckets`` from GetResources, one paginated call per region: the regions
+        holding them, or the default region when a bucket's region is unknown. A bucket
+        absent from a region it is known to be in has no tags; one of unknown region that is
+        absent may be tagged elsewhere: GetBucketTagging for it. Denied: GetBucketTagging."""
+        regions = {bucket_region(b) for b in buckets}
+        queried = {r for r in regions if r} | ({self.ctx.region} if None in regions else set())
+        found = {}
+        try:
+            for region in sorted(queried):
+                client = self.client("resourcegroupstaggingapi", region)
+                for page in client.get_paginator("get_resources").paginate(
+                        ResourceTypeFilters=["s3"]):
+                    for m in page.get("ResourceTagMappingList") or ():
+                        arn = m.get("ResourceARN", "")
+                        if arn.startswith("arn:") and ":s3:::" in arn and "/" not in arn:
+                            found[arn.split(":::", 1)[1]] = m.get("Tags") or []
+        except ClientError as e:
+            if e.response["Error"]["Code"] not in DENIED_CODES:
+                raise
+            found, queried = {}, set()
+        rest = []
+        for b in buckets:
+            if b["Name"] in found or bucket_region(b) in queried:
+                done.setdefault(b["Name"], {})["Tags"] = b["Tags"] = found.get(b["Name"], [])
+            else:
+                rest.append(b)
+        pmap(lambda b: self.assemble(b, ["Tags"], done), rest)
 
     def fetch(self, bucket, key):
         """``(True, value)``, or ``(False, None)`` when access is denied (recorded in
@@ -124,7 +191,6 @@ class DeleteBucket(Action):
                    "s3:AbortMultipartUpload", "s3:GetBucketLocation")
 
     def process(self, resources):
-        self.manager.ensure_details(resources, {"Location"})
         self.result["objects_deleted"] = 0
 
         def delete(bucket):

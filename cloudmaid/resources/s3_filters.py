@@ -1,32 +1,25 @@
 """S3 bucket filters with Cloud Custodian's names and semantics: ``bucket-encryption``,
 ``global-grants``, ``check-public-block``. Each reads (or fetches once, keeping the answer on
 the bucket under Custodian's annotation key) only what it needs."""
-import concurrent.futures
-
 from botocore.exceptions import ClientError
 
 from ..filters.core import Filter, filters
-from .s3 import WORKERS, bucket_region
+from .s3 import bucket_region
 
 S3 = ("s3",)
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
+GLOBAL = (ALL_USERS, AUTHENTICATED_USERS)
 
 
 class BucketFetchFilter(Filter):
-    """A filter that makes one API call per bucket (cached on the bucket) then decides."""
+    """A filter that makes one API call per bucket (once per run, kept on the bucket under
+    Custodian's annotation key) then decides."""
     predicate = False
     annotation = None
 
     def process(self, resources, event=None):
-        self.manager.ensure_details(resources, {"Location"})
-        todo = [b for b in resources if self.annotation not in b]
-        if len(todo) > 1:
-            with concurrent.futures.ThreadPoolExecutor(min(WORKERS, len(todo))) as pool:
-                list(pool.map(self.fetch, todo))
-        else:
-            for b in todo:
-                self.fetch(b)
+        self.manager.cached(resources, self.annotation, self.fetch)
         return [b for b in resources if self.decide(b, b.get(self.annotation))]
 
     def fetch(self, bucket):
@@ -34,9 +27,6 @@ class BucketFetchFilter(Filter):
 
     def decide(self, bucket, detail):
         raise NotImplementedError
-
-    def keys(self):
-        return {"Location"}
 
 
 @filters.register("bucket-encryption", resources=S3)
@@ -57,8 +47,10 @@ class BucketEncryption(BucketFetchFilter):
     def process(self, resources, event=None):
         self.keys_by_region = {}
         if self.data.get("key"):
-            self.manager.ensure_details(resources, {"Location"})
-            for region in {bucket_region(b) for b in resources}:
+            # the key is resolved in each bucket's region: Location only where it is unknown
+            self.manager.ensure_details([b for b in resources if bucket_region(b) is None],
+                                        {"Location"})
+            for region in {bucket_region(b, "us-east-1") for b in resources}:
                 self.keys_by_region[region] = self.resolve_key(region)
         return super().process(resources, event)
 
@@ -107,7 +99,7 @@ class BucketEncryption(BucketFetchFilter):
             return True
         if "key" not in self.data:
             return True
-        key_ids = self.keys_by_region.get(bucket_region(bucket))
+        key_ids = self.keys_by_region.get(bucket_region(bucket, "us-east-1"))
         if not key_ids:
             return False   # the policy's key could not be resolved: match nothing
         return default.get("KMSMasterKeyID", "alias/aws/s3") in key_ids
@@ -117,11 +109,23 @@ class BucketEncryption(BucketFetchFilter):
 class GlobalGrants(Filter):
     """ACL grants to AllUsers or AuthenticatedUsers (``permissions`` narrows them); READ on
     a website bucket is allowed unless ``allow_website: false``. The granted permissions are
-    kept in ``GlobalPermissions``."""
+    kept in ``GlobalPermissions``. The website configuration is fetched only for buckets with
+    a global READ grant that it can exempt."""
+    predicate = False
     schema = {"allow_website": {"type": "boolean"}, "operator": {"enum": ["or", "and"]},
               "permissions": {"type": "array", "items": {"enum": [
                   "READ", "WRITE", "WRITE_ACP", "READ_ACP", "FULL_CONTROL"]}}}
     permissions = ("s3:GetBucketAcl", "s3:GetBucketWebsite")
+
+    def process(self, resources, event=None):
+        self.manager.ensure_details(resources, {"Acl"})
+        wanted = self.data.get("permissions") or ()
+        if self.data.get("allow_website", True) and (not wanted or "READ" in wanted):
+            need = [b for b in resources if "Website" not in b and any(
+                g.get("Permission") == "READ" and (g.get("Grantee") or {}).get("URI") in GLOBAL
+                for g in (b.get("Acl") or {}).get("Grants") or ())]
+            self.manager.ensure_details(need, {"Website"})
+        return [b for b in resources if self.match(b, event)]
 
     def match(self, bucket, event=None):
         acl = bucket.get("Acl", {"Grants": []})
@@ -132,7 +136,7 @@ class GlobalGrants(Filter):
         found = []
         for grant in acl["Grants"]:
             uri = (grant.get("Grantee") or {}).get("URI")
-            if uri not in (ALL_USERS, AUTHENTICATED_USERS):
+            if uri not in GLOBAL:
                 continue
             if allow_website and grant.get("Permission") == "READ" and bucket.get("Website"):
                 continue
@@ -143,10 +147,7 @@ class GlobalGrants(Filter):
         return bool(found)
 
     def keys(self):
-        keys = {"Acl"}
-        if self.data.get("allow_website", True):
-            keys.add("Website")
-        return keys
+        return {"Acl"}
 
 
 @filters.register("check-public-block", resources=S3)
