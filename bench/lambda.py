@@ -1,8 +1,8 @@
 """Lambda figures for a one-policy ec2 function (cloudtrail RunInstances -> stop untagged).
 
-Prints: zip size; import time of the handler module on top of ``import boto3`` (median of
-several fresh subprocesses, the unpacked zip on a path with no .pyc, as in Lambda's read-only
-/var/task); API calls per RunInstances event; API calls of a first deploy and of an unchanged
+Prints: zip size; (a) ``import boto3``, (b) that plus importing the handler module, (c) that plus
+loading the policy (everything before the first API call), as medians of fresh subprocesses on
+the unpacked zip with no .pyc (as in Lambda's read-only /var/task); API calls per RunInstances event; API calls of a first deploy and of an unchanged
 redeploy (moto, in-process, no Docker needed: moto stores the function, it never runs it).
 
 Run: ``python3 bench/lambda.py [--runs N]`` from the repository root.
@@ -44,8 +44,16 @@ import boto3
 t1 = time.perf_counter()
 import maid_handler
 t2 = time.perf_counter()
-from cloudmaid import policy
-policy.load_plugins()          # what the first invocation imports besides (every runtime module)
+from cloudmaid.mu import handler
+
+
+class Ctx:
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:maid-ec2-require-owner"
+
+
+# what the first invocation does before its first API call: read config.json, import the
+# policy's modules, build context and policy
+handler.load(Ctx())
 t3 = time.perf_counter()
 print(t1 - t0, t2 - t1, t3 - t2)
 """
@@ -149,14 +157,15 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         data, sha, func, libs = build_function(tmp)
         n_files = len(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        boto3_ms, handler_ms, plugins_ms = import_times(func, libs, args.runs)
+        boto3_ms, handler_ms, load_ms = import_times(func, libs, args.runs)
         per_event = event_calls(func)
     first, again = deploy_calls()
     print(f"zip size:                 {len(data)} bytes ({len(data) / 1024:.1f} KB, {n_files} files; budget 100 KB)")
     print(f"zip sha256:               {sha}")
-    print(f"import boto3:             {boto3_ms:.1f} ms (median of {args.runs} fresh processes)")
-    print(f"import maid_handler:      +{handler_ms:.1f} ms on top of boto3 (budget 50 ms; no .pyc, as in /var/task)")
-    print(f"first-invocation imports: +{plugins_ms:.1f} ms more (every runtime module: filters, actions, resources, modes)")
+    print(f"(a) import boto3:         {boto3_ms:.1f} ms (median of {args.runs} fresh processes; no .pyc, as in /var/task)")
+    print(f"(b) + import maid_handler: {boto3_ms + handler_ms:.1f} ms: +{handler_ms:.1f} ms over (a) (budget 50 ms)")
+    print(f"(c) + load the policy:     {boto3_ms + handler_ms + load_ms:.1f} ms: +{handler_ms + load_ms:.1f} ms over (a) "
+          f"(budget 50 ms; {load_ms:.1f} ms over (b): config, the policy's modules, Policy, everything before the first API call)")
     print(f"API calls per RunInstances event: {sum(per_event.values())} ({fmt(per_event)})")
     for label, calls in (("first deploy", first), ("unchanged redeploy", again)):
         reads, writes = split(calls)

@@ -1,17 +1,112 @@
-"""Imports every module that registers resource types, filters, actions and modes."""
-import importlib
-import pkgutil
+"""Which modules register the resource types, filters, actions and modes, and importing them.
 
-_loaded = False
+The CLI (validation, schema) imports everything with ``load_all``. A policy needs far less: the
+generic filters and actions, its mode and its resource type's own modules. ``load_for`` imports
+only those, so a Lambda cold start compiles a third of the code, and ``mu/package.py`` ships
+only them (plus what they import) in the function's zip. The mapping is data, checked by
+tests/test_plugins.py against ``load_all``: same registrations, type by type.
+"""
+import importlib
+
 PACKAGES = ("cloudmaid.filters", "cloudmaid.actions", "cloudmaid.resources", "cloudmaid.modes")
+
+#: registrations valid on every resource type (``"*"``)
+GENERIC = (
+    "cloudmaid.filters.value", "cloudmaid.filters.boolean", "cloudmaid.filters.event",
+    "cloudmaid.filters.listitem", "cloudmaid.filters.reduce", "cloudmaid.filters.tags",
+    "cloudmaid.actions.tags",
+)
+
+#: resource type -> the modules (under cloudmaid.resources) registering its filters, actions
+#: and manager. A type missing here (added since) makes ``load_for`` load everything.
+RESOURCE_MODULES = {
+    "ec2": ("ec2", "ec2_filters"),
+    "ebs": ("ebs",),
+    "ebs-snapshot": ("ebs",),
+    "ami": ("ebs",),
+    "security-group": ("security_group",),
+    "subnet": (),
+    "s3": ("s3", "s3_filters"),
+}
+
+#: mode type -> its module under cloudmaid.modes
+MODE_MODULES = {
+    "pull": "core",
+    "periodic": "periodic",
+    "cloudtrail": "cloudtrail",
+    "ec2-instance-state": "ec2_state",
+    "asg-instance-state": "asg_state",
+    "guard-duty": "guard_duty",
+    "config-rule": "config_rule",
+}
+
+_all_loaded = False
+_loaded = set()
+
+
+def resource_name(resource):
+    """Custodian also spells resource types ``aws.ec2``."""
+    if isinstance(resource, str) and resource.startswith("aws."):
+        return resource[4:]
+    return resource
+
+
+def modules_for(resource, mode="pull"):
+    """Dotted names of the modules a policy on ``resource`` in ``mode`` needs registered, in
+    import order; ``None`` when either is unknown here (then load everything)."""
+    own = RESOURCE_MODULES.get(resource_name(resource))
+    mode_module = MODE_MODULES.get(mode or "pull")
+    if own is None or mode_module is None:
+        return None
+    return (GENERIC + tuple(f"cloudmaid.resources.{m}" for m in own)
+            + (f"cloudmaid.modes.{mode_module}",))
+
+
+def policy_modules(policy_data):
+    """``modules_for`` a policy's dict form."""
+    mode = policy_data.get("mode") if isinstance(policy_data, dict) else None
+    mode_type = mode.get("type", "pull") if isinstance(mode, dict) else "pull"
+    return modules_for(policy_data.get("resource") if isinstance(policy_data, dict) else None,
+                       mode_type)
+
+
+def load_for(resource, mode="pull"):
+    """Register what a policy on ``resource`` in ``mode`` needs (everything if unknown)."""
+    _load(modules_for(resource, mode))
+
+
+def load_policy(policy_data):
+    """``load_for`` a policy's dict form."""
+    _load(policy_modules(policy_data))
+
+
+def _load(names):
+    if _all_loaded:
+        return
+    if names is None:
+        return load_all()
+    for name in names:
+        if name not in _loaded:
+            importlib.import_module(name)
+            _loaded.add(name)
+
+
+def all_modules():
+    """Every registering module, in a stable order."""
+    import pkgutil   # CLI side only
+    names = []
+    for package in PACKAGES:
+        mod = importlib.import_module(package)
+        names.extend(f"{package}.{info.name}" for info in sorted(pkgutil.iter_modules(mod.__path__),
+                                                                 key=lambda i: i.name))
+    return names
 
 
 def load_all():
-    global _loaded
-    if _loaded:
+    global _all_loaded
+    if _all_loaded:
         return
-    for package in PACKAGES:
-        mod = importlib.import_module(package)
-        for info in pkgutil.iter_modules(mod.__path__):
-            importlib.import_module(f"{package}.{info.name}")
-    _loaded = True
+    for name in all_modules():
+        importlib.import_module(name)
+        _loaded.add(name)
+    _all_loaded = True

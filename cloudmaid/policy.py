@@ -21,10 +21,14 @@ log = logging.getLogger("cloudmaid.policy")
 _VARIABLE = re.compile(r"\{(account_id|account|region|partition|now)(?::([^{}]*))?\}")
 
 
-def load_plugins():
-    """Register every resource type, filter, action and mode."""
+def load_plugins(data=None):
+    """Register every resource type, filter, action and mode; with a policy's ``data``, only
+    what that policy needs (its resource type's and mode's modules plus the generic ones)."""
     from . import plugins
-    plugins.load_all()
+    if data is None:
+        plugins.load_all()
+    else:
+        plugins.load_policy(data)
 
 
 def interpolate(data, variables):
@@ -62,7 +66,7 @@ class MaxResourcesExceeded(Exception):
 
 class Policy:
     def __init__(self, data, ctx):
-        load_plugins()
+        load_plugins(data)
         self.raw = data
         self.ctx = ctx
         self.data = interpolate(data, LazyVariables(ctx))

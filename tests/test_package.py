@@ -66,6 +66,15 @@ def test_contents_are_runtime_modules_config_and_entry():
         assert left_out not in listed
     assert not [n for n in listed if n.startswith("cloudmaid/sandbox/") or "__pycache__" in n
                 or n.endswith(".pyc")]
+    # only the policy's own resource type and mode
+    for other in ("cloudmaid/resources/s3.py", "cloudmaid/resources/s3_filters.py",
+                  "cloudmaid/resources/ebs.py", "cloudmaid/resources/security_group.py",
+                  "cloudmaid/modes/periodic.py", "cloudmaid/modes/config_rule.py",
+                  "cloudmaid/modes/guard_duty.py", "cloudmaid/events/schedule.py"):
+        assert other not in listed
+    assert {"cloudmaid/resources/ec2.py", "cloudmaid/resources/ec2_filters.py",
+            "cloudmaid/resources/related.py", "cloudmaid/filters/value.py",
+            "cloudmaid/actions/tags.py", "cloudmaid/plugins.py"} <= listed
     assert zf.read("maid_handler.py").decode().splitlines()[-1] == \
         "from cloudmaid.mu.handler import handler  # noqa: F401"
     assert package.HANDLER == "maid_handler.handler"
@@ -104,3 +113,59 @@ def test_no_module_in_the_zip_imports_cli_side_libraries():
     zf = zipfile.ZipFile(io.BytesIO(data))
     bad = {n: sorted(set(_imports(zf.read(n))) & FORBIDDEN) for n in zf.namelist() if n.endswith(".py")}
     assert {n: b for n, b in bad.items() if b} == {}
+
+
+def test_each_policy_gets_its_own_modules():
+    s3 = names(package.build({"name": "b", "resource": "s3", "mode": {"type": "periodic",
+                                                                  "schedule": "rate(1 day)"}})[0])
+    assert {"cloudmaid/resources/s3.py", "cloudmaid/resources/s3_filters.py",
+            "cloudmaid/modes/periodic.py", "cloudmaid/events/schedule.py"} <= set(s3)
+    assert "cloudmaid/resources/ec2.py" not in s3
+    assert "cloudmaid/modes/cloudtrail.py" not in s3
+    # a type or mode plugins.py does not know: every runtime module, as before
+    unknown = set(names(package.build({"name": "u", "resource": "aws.nothing"})[0]))
+    assert {f for f in package.all_files()} <= unknown
+
+
+def test_zip_modules_import_only_modules_in_the_zip():
+    """The closure is complete: every cloudmaid module a shipped module imports (at any depth,
+    even inside a function) is shipped too, unless it is CLI-side only (EXCLUDED)."""
+    data, _ = package.build(POLICY)
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    listed = set(zf.namelist())
+    missing = {}
+    for name in sorted(n for n in listed if n.startswith("cloudmaid/") and n.endswith(".py")):
+        for module in package.imported_modules(name, zf.read(name)):
+            path = package._existing(module, package.ROOT)
+            if path and path not in listed and path[len("cloudmaid/"):] not in package.EXCLUDED:
+                missing.setdefault(name, []).append(path)
+    assert missing == {}
+
+
+def test_unpacked_zip_imports_the_handler_lazily_and_loads_only_the_policy(tmp_path):
+    """Import of the entry module pulls in no policy code; ``handler.load()`` then imports the
+    policy's modules only, from the zip alone."""
+    data, _ = package.build(POLICY)
+    zipfile.ZipFile(io.BytesIO(data)).extractall(tmp_path)
+    code = (
+        "import json, sys\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "import maid_handler\n"
+        "first = sorted(m for m in sys.modules if m.startswith('cloudmaid'))\n"
+        "class Ctx:\n"
+        "    invoked_function_arn = 'arn:aws:lambda:us-east-1:123456789012:function:f'\n"
+        "runtime = sys.modules['cloudmaid.mu.handler'].load(Ctx())\n"
+        "print(json.dumps({'first': first, 'policy': runtime.policy.name,\n"
+        "  'after': sorted(m for m in sys.modules if m.startswith('cloudmaid')),\n"
+        "  'files': sorted({m.__file__ for n, m in list(sys.modules.items()) if n.startswith('cloudmaid')})}))\n"
+    )
+    env = {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "us-east-1"}
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=str(tmp_path), env=env,
+                         check=True, capture_output=True, text=True)
+    result = json.loads(out.stdout)
+    assert result["first"] == ["cloudmaid", "cloudmaid.errors", "cloudmaid.mu", "cloudmaid.mu.handler"]
+    assert result["policy"] == "ec2-require-owner"
+    assert "cloudmaid.resources.ec2" in result["after"]
+    assert not [m for m in result["after"] if m.startswith(("cloudmaid.resources.s3", "cloudmaid.sandbox"))
+                or m in ("cloudmaid.validate", "cloudmaid.schema", "cloudmaid.loader", "cloudmaid.cli")]
+    assert all(f.startswith(str(tmp_path)) for f in result["files"])

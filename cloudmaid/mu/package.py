@@ -18,7 +18,8 @@ PACKAGE = "cloudmaid"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # Modules only the CLI / deploy side needs; they would drag in yaml, jsonschema or click, or
-# are simply dead weight in a function.
+# are simply dead weight in a function. Never shipped, even if a runtime module names them in
+# a function-level import (that code path cannot run in a function).
 EXCLUDED = frozenset({
     "cli.py", "loader.py", "validate.py", "schema.py", "report.py", "progress.py", "runner.py",
     "mu/package.py", "mu/models.py", "mu/remote.py", "mu/planner.py", "mu/executor.py",
@@ -26,6 +27,11 @@ EXCLUDED = frozenset({
 })
 EXCLUDED_DIRS = frozenset({"sandbox", "__pycache__"})
 DATA_SUFFIXES = (".py", ".json")
+
+# What every function imports: the handler and, lazily, the policy engine it builds. The
+# policy's own registering modules (plugins.policy_modules) are added per policy.
+ENTRY_MODULES = ("cloudmaid.mu.handler", "cloudmaid.policy", "cloudmaid.plugins",
+                 "cloudmaid.context", "cloudmaid.session")
 
 HANDLER_MODULE = "maid_handler"
 HANDLER = f"{HANDLER_MODULE}.handler"
@@ -37,8 +43,9 @@ ENTRY_SOURCE = (
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def runtime_files(root=ROOT):
-    """Relative paths (``cloudmaid/...``, '/'-separated, sorted) of the modules the function needs."""
+def all_files(root=ROOT):
+    """Every shippable file of the package (``cloudmaid/...``, '/'-separated, sorted): the
+    function of a policy whose modules are unknown gets all of them."""
     base = os.path.join(root, PACKAGE)
     found = []
     for dirpath, dirnames, filenames in os.walk(base):
@@ -49,6 +56,81 @@ def runtime_files(root=ROOT):
             if name.endswith(DATA_SUFFIXES) and rel not in EXCLUDED:
                 found.append(f"{PACKAGE}/{rel}")
     return sorted(found)
+
+
+def runtime_files(policy_data=None, root=ROOT):
+    """Relative paths (sorted) of the files a function for ``policy_data`` needs: the entry
+    modules, the policy's registering modules, everything they import (statically, including
+    imports inside functions) and their packages' ``__init__.py``. Without a policy, or for one
+    whose resource type or mode plugins.py does not know, every runtime file."""
+    from .. import plugins
+    wanted = plugins.policy_modules(policy_data) if policy_data is not None else None
+    if wanted is None:
+        return all_files(root)
+    allowed = set(_all_files(root))
+    return sorted(_closure(ENTRY_MODULES + tuple(wanted), root) & allowed)
+
+
+@functools.lru_cache(maxsize=64)
+def _closure(modules, root):
+    return frozenset(closure(modules, root))
+
+
+@functools.lru_cache(maxsize=4)
+def _all_files(root):
+    return tuple(all_files(root))
+
+
+def module_path(name):
+    """``cloudmaid.filters.value`` -> ``cloudmaid/filters/value.py`` (or a package's __init__)."""
+    return name.replace(".", "/") + ".py"
+
+
+def closure(modules, root=ROOT):
+    """Files of ``modules`` and of every cloudmaid module they import, transitively."""
+    seen = set()
+    todo = list(modules)
+    while todo:
+        path = _existing(todo.pop(), root)
+        if path is None or path in seen or path[len(PACKAGE) + 1:] in EXCLUDED:
+            continue
+        seen.add(path)
+        parts = path.split("/")[:-1]
+        for i in range(1, len(parts) + 1):          # the packages on the way
+            todo.append(".".join(parts[:i]))
+        todo.extend(imported_modules(path, _source(root, path)))
+    return seen
+
+
+def _existing(name, root):
+    """The file of module or package ``name`` (relative path), None if not ours / missing."""
+    if name != PACKAGE and not name.startswith(PACKAGE + "."):
+        return None
+    for rel in (module_path(name), name.replace(".", "/") + "/__init__.py"):
+        if os.path.isfile(os.path.join(root, rel)):
+            return rel
+    return None
+
+
+def imported_modules(path, source):
+    """Dotted names a module's source imports (absolute and relative, at any depth); for
+    ``from X import y`` both ``X`` and ``X.y`` (y may be a submodule). Non-existent names are
+    dropped by the caller."""
+    import ast   # deploy side only
+    package = path[:-len("/__init__.py")] if path.endswith("/__init__.py") else path.rsplit("/", 1)[0]
+    package = package.replace("/", ".")
+    for node in ast.walk(ast.parse(source, path)):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[:len(base) - (node.level - 1)]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module
+            yield module
+            yield from (f"{module}.{alias.name}" for alias in node.names)
 
 
 def canonical_json(data):
@@ -87,7 +169,7 @@ def _entry(name):
 
 def build(policy_data, options=None, root=ROOT):
     """Return ``(zip bytes, sha256)``; sha256 is base64, like Lambda's ``CodeSha256``."""
-    entries = dict(_sources(root))
+    entries = dict(_sources(root, tuple(runtime_files(policy_data, root))))
     entries["config.json"] = config_json(policy_data, options).encode("utf-8")
     entries[f"{HANDLER_MODULE}.py"] = ENTRY_SOURCE.encode("utf-8")
     buf = io.BytesIO()
@@ -98,11 +180,15 @@ def build(policy_data, options=None, root=ROOT):
     return data, sha256_b64(data)
 
 
-@functools.lru_cache(maxsize=4)
-def _sources(root):
-    """The runtime modules' bytes, read once per process: every policy of a deploy gets the
-    same code even if the checkout changes meanwhile, and 1000 policies do not re-read it."""
-    return tuple((path, _read(os.path.join(root, path))) for path in runtime_files(root))
+def _sources(root, paths):
+    """The runtime modules' bytes, each read once per process: every policy of a deploy gets
+    the same code even if the checkout changes meanwhile, and 1000 policies do not re-read it."""
+    return tuple((path, _source(root, path)) for path in paths)
+
+
+@functools.lru_cache(maxsize=None)
+def _source(root, path):
+    return _read(os.path.join(root, path))
 
 
 def sha256_b64(data):
