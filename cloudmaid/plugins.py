@@ -13,9 +13,14 @@ PACKAGES = ("cloudmaid.filters", "cloudmaid.actions", "cloudmaid.resources", "cl
 #: registrations valid on every resource type (``"*"``)
 GENERIC = (
     "cloudmaid.filters.value", "cloudmaid.filters.boolean", "cloudmaid.filters.event",
-    "cloudmaid.filters.listitem", "cloudmaid.filters.reduce", "cloudmaid.filters.tags",
-    "cloudmaid.actions.tags",
+    "cloudmaid.filters.listitem", "cloudmaid.filters.reduce",
 )
+#: generic modules a policy needs only when it names one of their filters/actions (any alias)
+OPTIONAL = {
+    "cloudmaid.filters.tags": frozenset({"tag-count", "marked-for-op"}),
+    "cloudmaid.actions.tags": frozenset({"tag", "mark", "remove-tag", "unmark", "untag",
+                                         "rename-tag", "mark-for-op"}),
+}
 
 #: resource type -> the modules (under cloudmaid.resources) registering its filters, actions
 #: and manager. A type missing here (added since) makes ``load_for`` load everything.
@@ -51,23 +56,43 @@ def resource_name(resource):
     return resource
 
 
-def modules_for(resource, mode="pull"):
+def modules_for(resource, mode="pull", names=None):
     """Dotted names of the modules a policy on ``resource`` in ``mode`` needs registered, in
-    import order; ``None`` when either is unknown here (then load everything)."""
+    import order; ``None`` when either is unknown here (then load everything). ``names``: the
+    strings the policy's filters/actions hold (None: assume any, load every OPTIONAL module)."""
     own = RESOURCE_MODULES.get(resource_name(resource))
     mode_module = MODE_MODULES.get(mode or "pull")
     if own is None or mode_module is None:
         return None
-    return (GENERIC + tuple(f"cloudmaid.resources.{m}" for m in own)
+    optional = tuple(m for m, provided in OPTIONAL.items() if names is None or provided & names)
+    return (GENERIC + optional + tuple(f"cloudmaid.resources.{m}" for m in own)
             + (f"cloudmaid.modes.{mode_module}",))
 
 
 def policy_modules(policy_data):
-    """``modules_for`` a policy's dict form."""
-    mode = policy_data.get("mode") if isinstance(policy_data, dict) else None
+    """``modules_for`` a policy's dict form: every string in its filters, actions and
+    conditions counts as a name it may use (a value that happens to read ``tag`` only costs
+    loading the tag module)."""
+    if not isinstance(policy_data, dict):
+        return None
+    mode = policy_data.get("mode")
     mode_type = mode.get("type", "pull") if isinstance(mode, dict) else "pull"
-    return modules_for(policy_data.get("resource") if isinstance(policy_data, dict) else None,
-                       mode_type)
+    names = set()
+    for key in ("filters", "actions", "conditions"):
+        _strings(policy_data.get(key), names)
+    return modules_for(policy_data.get("resource"), mode_type, names)
+
+
+def _strings(data, out):
+    if isinstance(data, str):
+        out.add(data)
+    elif isinstance(data, dict):
+        for k, v in data.items():
+            _strings(k, out)
+            _strings(v, out)
+    elif isinstance(data, (list, tuple)):
+        for v in data:
+            _strings(v, out)
 
 
 def load_for(resource, mode="pull"):

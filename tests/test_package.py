@@ -70,11 +70,12 @@ def test_contents_are_runtime_modules_config_and_entry():
     for other in ("cloudmaid/resources/s3.py", "cloudmaid/resources/s3_filters.py",
                   "cloudmaid/resources/ebs.py", "cloudmaid/resources/security_group.py",
                   "cloudmaid/modes/periodic.py", "cloudmaid/modes/config_rule.py",
-                  "cloudmaid/modes/guard_duty.py", "cloudmaid/events/schedule.py"):
+                  "cloudmaid/modes/guard_duty.py", "cloudmaid/events/schedule.py",
+                  "cloudmaid/actions/tags.py", "cloudmaid/filters/tags.py"):   # no tag action
         assert other not in listed
     assert {"cloudmaid/resources/ec2.py", "cloudmaid/resources/ec2_filters.py",
             "cloudmaid/resources/related.py", "cloudmaid/filters/value.py",
-            "cloudmaid/actions/tags.py", "cloudmaid/plugins.py"} <= listed
+            "cloudmaid/plugins.py"} <= listed
     assert zf.read("maid_handler.py").decode().splitlines()[-1] == \
         "from cloudmaid.mu.handler import handler  # noqa: F401"
     assert package.HANDLER == "maid_handler.handler"
@@ -121,6 +122,9 @@ def test_each_policy_gets_its_own_modules():
     assert {"cloudmaid/resources/s3.py", "cloudmaid/resources/s3_filters.py",
             "cloudmaid/modes/periodic.py", "cloudmaid/events/schedule.py"} <= set(s3)
     assert "cloudmaid/resources/ec2.py" not in s3
+    marking = names(package.build(dict(POLICY, actions=[{"type": "mark-for-op", "op": "stop"}]))[0])
+    assert {"cloudmaid/actions/tags.py", "cloudmaid/actions/taggers.py",
+            "cloudmaid/filters/tags.py"} <= set(marking)
     assert "cloudmaid/modes/cloudtrail.py" not in s3
     # a type or mode plugins.py does not know: every runtime module, as before
     unknown = set(names(package.build({"name": "u", "resource": "aws.nothing"})[0]))

@@ -82,15 +82,39 @@ def test_ec2_policy_loads_no_other_resource_or_mode_module():
         assert other not in loaded
 
 
+def test_optional_modules_declare_exactly_what_they_register():
+    plugins.load_all()
+    from cloudmaid.actions.core import actions
+    from cloudmaid.filters.core import filters
+    for module, declared in plugins.OPTIONAL.items():
+        registered = {name for registry in (filters, actions) for name in registry.all_names()
+                      for scope in registry.scopes(name)
+                      if registry.get(name, scope).__module__ == module}
+        assert registered == declared, module
+
+
+def test_tag_modules_only_for_policies_naming_them():
+    def optional(policy):
+        return {m for m in plugins.policy_modules(policy) if m in plugins.OPTIONAL}
+    plain = {"resource": "ec2", "filters": [{"tag:Owner": "absent"}], "actions": ["stop"]}
+    assert optional(plain) == set()
+    nested = {"resource": "ec2", "filters": [{"or": [{"not": [{"type": "marked-for-op", "op": "stop"}]}]}]}
+    assert optional(nested) == {"cloudmaid.filters.tags"}
+    alias = {"resource": "ec2", "actions": [{"type": "unmark", "tags": ["x"]}]}
+    assert optional(alias) == {"cloudmaid.actions.tags"}
+    assert optional({"resource": "ec2", "actions": ["mark-for-op"]}) == {"cloudmaid.actions.tags"}
+
+
 def test_modules_for_unknown_type_or_mode_is_none_and_aws_prefix_is_accepted():
     assert plugins.modules_for("no-such-type") is None
     assert plugins.modules_for("ec2", "no-such-mode") is None
     assert plugins.modules_for("aws.ec2", "periodic") == plugins.modules_for("ec2", "periodic")
-    assert plugins.policy_modules({"resource": "ec2"}) == plugins.modules_for("ec2", "pull")
+    assert plugins.policy_modules({"resource": "ec2"}) == plugins.modules_for("ec2", "pull", set())
     assert plugins.policy_modules({"resource": "ec2", "mode": {"type": "periodic"}}) == \
-        plugins.modules_for("ec2", "periodic")
+        plugins.modules_for("ec2", "periodic", set())
     # a malformed mode is the validator's business; loading falls back to pull
-    assert plugins.policy_modules({"resource": "ec2", "mode": "oops"}) == plugins.modules_for("ec2")
+    assert plugins.policy_modules({"resource": "ec2", "mode": "oops"}) == \
+        plugins.modules_for("ec2", "pull", set())
 
 
 # A fresh process: a poll policy loads its subset and runs against moto; then validation
