@@ -243,3 +243,35 @@ def test_put_config_rule_is_retried_while_the_permission_propagates(ctx):
         with pytest.raises(DeployError, match="config.put_config_rule failed: InvalidParameterValueException"):
             Executor(ctx.session_factory, sleep=sleeps.append).execute([step])
     assert sleeps == [1.0]
+
+
+def test_config_not_recording_is_one_line_with_a_hint(ctx, role, tmp_path):
+    """Moto accepts rules without a configuration recorder; AWS refuses them (Stubber)."""
+    client = ctx.session_factory.client("config")
+    with Stubber(client) as stub:
+        stub.add_client_error("describe_config_rules", "NoSuchConfigRuleException", "no rule")
+        stub.add_client_error("put_config_rule", "NoAvailableConfigurationRecorderException",
+                              "There are no configuration recorders available.")
+        code, calls, lines = run_deploy(specs_of(tmp_path, CONFIG), ctx)
+    assert code == 1
+    assert lines[-1].endswith(f"{NAME}: config.put_config_rule failed: NoAvailableConfigurationRecorderException: "
+                              "There are no configuration recorders available. (AWS Config is not recording "
+                              "in this region: start a configuration recorder first)")
+    assert "\n" not in lines[-1]
+
+
+def test_maid_run_plans_deploys_and_redeploys_a_config_rule_policy(role, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from cloudmaid.cli import main
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    specs_of(tmp_path, CONFIG)
+    run = ["run", "-s", str(tmp_path / "out"), str(tmp_path / "p.yml")]
+    result = CliRunner().invoke(main, run[:1] + ["--plan"] + run[1:])
+    assert result.exit_code == 0, result.output
+    assert ": plan, 3 step(s)" in result.output and "config.put_config_rule(" in result.output
+    assert boto3.client("config").describe_config_rules()["ConfigRules"] == []
+    assert CliRunner().invoke(main, run).exit_code == 0
+    assert rule_of(boto3.client("config"))["ConfigRuleName"] == NAME
+    result = CliRunner().invoke(main, run)
+    assert result.exit_code == 0 and result.output.strip().endswith("up to date"), result.output

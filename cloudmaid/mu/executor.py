@@ -12,6 +12,13 @@ class DeployError(Exception):
     """A plan step AWS refused; one line for people."""
 
 
+#: what to do about a refusal whose cause is outside the policy
+HINTS = {
+    "NoAvailableConfigurationRecorderException":
+        " (AWS Config is not recording in this region: start a configuration recorder first)",
+}
+
+
 def resolve(value, variables):
     if isinstance(value, Var):
         if value.name not in variables:
@@ -53,7 +60,8 @@ class Executor:
                     pause = min(pause * 2, 10)
                     continue
                 raise DeployError(f"{call.resource}: {call.service}.{call.method} failed: "
-                                  f"{err.get('Code')}: {err.get('Message')}") from None
+                                  f"{err.get('Code')}: {err.get('Message')}"
+                                  f"{HINTS.get(err.get('Code'), '')}") from None
         for name, field in call.output:
             self.variables[name] = resp[field]
 

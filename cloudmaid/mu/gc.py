@@ -63,7 +63,7 @@ def gc(specs, ctx, plan_only=False, echo=_echo, prefix=None):
         steps = plan_gc(ctx.session_factory, wanted_modes(specs), prefix)
     except ClientError as e:
         err = e.response.get("Error", {})
-        echo(f"{label}: listing deployed functions failed: {err.get('Code')}: {err.get('Message')}", err=True)
+        echo(f"{label}: listing deployed functions and rules failed: {err.get('Code')}: {err.get('Message')}", err=True)
         return 1
     if not steps:
         echo(f"{label}: nothing to remove")

@@ -3,7 +3,8 @@
 A policy deploys as four things: its Lambda Function, the EventBridge Rule that fires it, the
 rule's Target pointing at the function, and the Permission letting EventBridge invoke the
 function. A ``config-rule`` policy has no EventBridge rule and target: AWS Config invokes the
-function through a custom ConfigRule, allowed by a Permission for config.amazonaws.com. The planner diffs these against the same models read back from AWS (remote.py).
+function through a custom ConfigRule, allowed by a Permission for config.amazonaws.com.
+The planner diffs these against the same models read back from AWS (remote.py).
 Everything we create carries TAG_POLICY and TAG_INFO so ``maid gc`` can find it later.
 """
 from dataclasses import dataclass, field
