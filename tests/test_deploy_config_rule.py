@@ -208,7 +208,7 @@ def test_periodic_config_rule_plans_a_scheduled_source_and_frequency():
     put = planner.plan(dep.models(), {})[-1]
     assert put.params["ConfigRule"]["MaximumExecutionFrequency"] == "Six_Hours"
     assert put.params["ConfigRule"]["Source"]["SourceDetails"] == [
-        {"EventSource": "aws.config", "MessageType": "ScheduledNotification"}]
+        {"EventSource": "aws.config", "MessageType": "ScheduledNotification", "MaximumExecutionFrequency": "Six_Hours"}]
     assert "Scope" not in put.params["ConfigRule"]       # no resource types: no scope
 
     arn = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:f"
@@ -275,3 +275,25 @@ def test_maid_run_plans_deploys_and_redeploys_a_config_rule_policy(role, tmp_pat
     assert rule_of(boto3.client("config"))["ConfigRuleName"] == NAME
     result = CliRunner().invoke(main, run)
     assert result.exit_code == 0 and result.output.strip().endswith("up to date"), result.output
+
+
+def test_periodic_config_rule_applies_and_then_plans_nothing(ctx, role, config):
+    from cloudmaid.mu import deploy, package
+    code, sha = package.build({"name": "p", "resource": "ec2", "mode": {"type": "config-rule"}}, {})
+    dep = _deployment(frequency="One_Hour", message_types=("ScheduledNotification",))
+    dep = replace(dep, function=replace(dep.function, role=role, code=code, code_sha256=sha))
+    Executor(ctx.session_factory).execute(deploy.plan_policy(dep, ctx.session_factory))
+    rule = rule_of(config, "f")
+    assert rule["MaximumExecutionFrequency"] == "One_Hour"
+    assert rule["Source"]["SourceDetails"] == [{"EventSource": "aws.config", "MessageType": "ScheduledNotification",
+                                                "MaximumExecutionFrequency": "One_Hour"}]
+    assert deploy.plan_policy(dep, ctx.session_factory) == []
+
+
+def test_frequency_is_read_from_the_source_detail_too():
+    from cloudmaid.mu.remote import config_rule_from
+    got = config_rule_from({"ConfigRuleName": "f", "Source": {
+        "Owner": "CUSTOM_LAMBDA", "SourceIdentifier": "arn:aws:lambda:us-east-1:1:function:f",
+        "SourceDetails": [{"EventSource": "aws.config", "MessageType": "ScheduledNotification",
+                           "MaximumExecutionFrequency": "Six_Hours"}]}}, [])
+    assert (got.function, got.frequency, got.message_types) == ("f", "Six_Hours", ("ScheduledNotification",))

@@ -216,13 +216,15 @@ def _plan_config_permission(want, have):
 
 # -- AWS Config rules ---------------------------------------------------------------------------
 def _put_config_rule(want, fn_arn):
+    # a custom rule's period lives in its source detail (AWS's documentation); Cloud Custodian
+    # sets the rule-level one: set both, so neither falls back to its 24-hour default
+    period = {"MaximumExecutionFrequency": want.frequency} if want.frequency else {}
     rule = {"ConfigRuleName": want.name, "Description": want.description,
             "Source": {"Owner": "CUSTOM_LAMBDA", "SourceIdentifier": fn_arn, "SourceDetails": [
-                {"EventSource": "aws.config", "MessageType": m} for m in want.message_types]}}
+                {"EventSource": "aws.config", "MessageType": m, **period} for m in want.message_types]},
+            **period}
     if want.resource_types:
         rule["Scope"] = {"ComplianceResourceTypes": list(want.resource_types)}
-    if want.frequency:
-        rule["MaximumExecutionFrequency"] = want.frequency
     # PutConfigRule replaces the whole rule: always send our tags along so none are dropped
     # Config refuses the rule while the new invoke permission has not propagated yet
     return APICall("config", "put_config_rule", {"ConfigRule": rule, "Tags": [

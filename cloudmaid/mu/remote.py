@@ -158,7 +158,9 @@ def config_rule_from(r, tags):
         name=r["ConfigRuleName"], description=r.get("Description", "") or "",
         function=(source.get("SourceIdentifier") or "").split(":function:", 1)[-1].split(":", 1)[0],
         resource_types=tuple((r.get("Scope") or {}).get("ComplianceResourceTypes") or ()),
-        frequency=r.get("MaximumExecutionFrequency"), tags={t["Key"]: t["Value"] for t in tags},
+        frequency=r.get("MaximumExecutionFrequency") or next(   # custom rules may keep it per detail
+            (d["MaximumExecutionFrequency"] for d in source.get("SourceDetails") or ()
+             if d.get("MaximumExecutionFrequency")), None), tags={t["Key"]: t["Value"] for t in tags},
         arn=r.get("ConfigRuleArn"), source_arn=source.get("SourceIdentifier"),
         message_types=tuple(sorted(d.get("MessageType", "") for d in source.get("SourceDetails") or ())))
 
