@@ -114,7 +114,7 @@ class S3Tagger(Tagger):
     remove_permissions = ("s3:GetBucketTagging", "s3:PutBucketTagging")
 
     def client(self, bucket):
-        if "Location" not in bucket and "Region" not in bucket:
+        if not bucket_region(bucket):
             fetch_details(self.manager, [bucket], {"Location"})   # the bucket's region
         region = bucket_region(bucket) or self.manager.ctx.region
         return self.manager.client("s3", region)
@@ -153,8 +153,8 @@ class S3Tagger(Tagger):
 
 def bucket_region(bucket):
     """The bucket's region from its describe data, when the manager recorded it."""
-    if bucket.get("Region"):
-        return bucket["Region"]
+    if bucket.get("Region") or bucket.get("BucketRegion"):   # BucketRegion: ListBuckets
+        return bucket.get("Region") or bucket["BucketRegion"]
     loc = bucket.get("Location")
     if isinstance(loc, dict) and "LocationConstraint" in loc:
         c = loc["LocationConstraint"]

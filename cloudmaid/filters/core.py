@@ -69,7 +69,9 @@ def apply(filter_list, resources, event=None, details=None):
     resources, keys)`` (the manager's ensure_details) runs before each stage with the keys
     its filters read, so per-resource details are fetched only for resources still alive."""
     RUN.number += 1
-    for stage, group in staged(filter_list):
+    # a fused run is split before a predicate reading a detail key the manager fetches lazily
+    lazy = getattr(getattr(details, "__self__", None), "lazy_keys", frozenset())
+    for stage, group in staged(filter_list, lazy):
         if not resources:
             break
         if details is not None:
@@ -84,8 +86,9 @@ def fuse(filter_list):
     return [stage for stage, _ in staged(filter_list)]
 
 
-def staged(filter_list):
-    """``[(stage, filters)]``: each stage function with the filters it runs."""
+def staged(filter_list, lazy=frozenset()):
+    """``[(stage, filters)]``: each stage function with the filters it runs. A run of
+    predicates is cut before one that reads a key in ``lazy`` (or cannot tell its keys)."""
     stages, preds = [], []
 
     def flush():
@@ -103,6 +106,10 @@ def staged(filter_list):
 
     for f in filter_list:
         if f.predicate:
+            if lazy and preds:
+                k = f.keys()
+                if k is None or k & lazy:
+                    flush()
             preds.append(f)
         else:
             flush()

@@ -66,6 +66,8 @@ def pmap(fn, items):
 
 @register_manager("s3")
 class S3Manager(ResourceManager):
+    #: keys fetched per bucket on demand: filters.core.apply fetches them stage by stage
+    lazy_keys = frozenset(DETAILS)
 
     def bucket_client(self, bucket):
         """A client in the bucket's region when known; else the default region's, whose
