@@ -157,3 +157,54 @@ def test_tag_action_uses_bucket_region_without_location(ctx, fleet):
     assert "s3.GetBucketLocation" not in calls(ctx)
     eu = boto3.client("s3", region_name="eu-west-1")
     assert {"Key": "Seen", "Value": "y"} in eu.get_bucket_tagging(Bucket="eu-prod")["TagSet"]
+
+
+ACL_XML = (b'<?xml version="1.0" encoding="UTF-8"?><AccessControlPolicy '
+           b'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>o</ID></Owner>'
+           b'<AccessControlList></AccessControlList></AccessControlPolicy>')
+REDIRECT_XML = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>PermanentRedirect</Code>'
+                b'<Message>use the bucket region</Message></Error>')
+
+
+def test_region_redirector_finds_and_caches_the_bucket_region(tmp_path, monkeypatch):
+    """The default-region client for a bucket of unknown region: S3 answers a request signed
+    for the wrong region with PermanentRedirect + x-amz-bucket-region (a local server acting
+    as S3 here); botocore retries in that region and remembers it for that client."""
+    import http.server
+    import threading
+
+    from cloudmaid.context import Context
+    from cloudmaid.session import SessionFactory
+
+    seen = []
+
+    class S3Like(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            scope = self.headers.get("Authorization", "").split("Credential=")[1].split("/")[2]
+            seen.append(scope)
+            status, body = (200, ACL_XML) if scope == "eu-west-1" else (301, REDIRECT_XML)
+            self.send_response(status)
+            self.send_header("x-amz-bucket-region", "eu-west-1")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), S3Like)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_S3", f"http://127.0.0.1:{server.server_port}")
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
+        ctx = Context(session_factory=SessionFactory(region="us-east-1"), region="us-east-1",
+                      output_dir=str(tmp_path))
+        m = ResourceManager.for_type(ctx, "s3")
+        buckets = [{"Name": "far-away"}]
+        m.ensure_details(buckets, {"Acl"})
+        assert buckets[0]["Acl"]["Owner"] == {"ID": "o"}
+        m.bucket_client(buckets[0]).get_bucket_acl(Bucket="far-away")
+        assert seen == ["us-east-1", "eu-west-1", "eu-west-1"]   # redirected once, then cached
+    finally:
+        server.shutdown()
