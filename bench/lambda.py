@@ -77,7 +77,9 @@ def import_times(func, libs, runs):
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONDONTWRITEBYTECODE": "1"}
     rows = []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-I", "-S", "-c", TIMER, func, libs], env=env,
+        # -B: -I ignores PYTHONDONTWRITEBYTECODE, and a .pyc written by the first run would
+        # make every later run skip compiling our modules (Lambda's /var/task is read-only)
+        out = subprocess.run([sys.executable, "-I", "-S", "-B", "-c", TIMER, func, libs], env=env,
                              capture_output=True, text=True, check=True, cwd=func)
         rows.append([float(x) * 1000 for x in out.stdout.split()])
     return [statistics.median(col) for col in zip(*rows)]
