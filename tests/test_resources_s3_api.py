@@ -91,6 +91,16 @@ def test_tags_from_one_get_resources_call_per_region(ctx, fleet):
     assert calls(ctx) == {"resourcegroupstaggingapi.GetResources": 2}   # once per run
 
 
+def test_tags_fetched_for_survivors_serve_the_whole_run(ctx, fleet):
+    with_regions(ctx)
+    assert names(run(ctx, [{"Name": "dev-a"}, {"tag:Env": "dev"}])) == ["dev-a"]
+    assert calls(ctx) == {"resourcegroupstaggingapi.GetResources": 1}   # dev-a's region only
+    assert names(run(ctx, [{"tag:Env": "staging"}])) == ["shared"]
+    # us-east-1's answer is reused; eu-prod too here, as moto's GetResources (unlike AWS's,
+    # which would take one more call in eu-west-1) lists every region's buckets
+    assert calls(ctx) == {"resourcegroupstaggingapi.GetResources": 1}
+
+
 def test_tags_of_unknown_region_buckets_absent_from_get_resources(ctx, fleet):
     # regions unknown (moto): absent buckets may be tagged in another region: asked one by one
     meta = run(ctx, [{"tag:Env": "absent"}])

@@ -153,6 +153,11 @@ class S3Manager(ResourceManager):
                 done.setdefault(b["Name"], {})["Tags"] = b["Tags"] = found.get(b["Name"], [])
             else:
                 rest.append(b)
+        # the answer covers the other listed buckets too: later stages and policies reuse it
+        asked = {b["Name"] for b in buckets}
+        for b in self.ctx.cache.get((self.rtype.name, self.ctx.region)) or ():
+            if b["Name"] not in asked and (b["Name"] in found or bucket_region(b) in queried):
+                done.setdefault(b["Name"], {}).setdefault("Tags", found.get(b["Name"], []))
         pmap(lambda b: self.assemble(b, ["Tags"], done), rest)
 
     def fetch(self, bucket, key):
