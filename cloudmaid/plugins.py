@@ -15,11 +15,17 @@ GENERIC = (
     "cloudmaid.filters.value", "cloudmaid.filters.boolean", "cloudmaid.filters.event",
     "cloudmaid.filters.listitem", "cloudmaid.filters.reduce",
 )
-#: generic modules a policy needs only when it names one of their filters/actions (any alias)
+#: modules a policy needs only when it names one of their filters/actions (any alias): every
+#: name each registers, checked by tests/test_plugins.py. The others always load.
 OPTIONAL = {
     "cloudmaid.filters.tags": frozenset({"tag-count", "marked-for-op"}),
     "cloudmaid.actions.tags": frozenset({"tag", "mark", "remove-tag", "unmark", "untag",
                                          "rename-tag", "mark-for-op"}),
+    "cloudmaid.resources.ec2_filters": frozenset({
+        "instance-age", "instance-uptime", "state-age", "ebs", "security-group", "subnet",
+        "image", "image-age"}),
+    "cloudmaid.resources.s3_filters": frozenset({
+        "bucket-encryption", "global-grants", "check-public-block"}),
 }
 
 #: resource type -> the modules (under cloudmaid.resources) registering its filters, actions
@@ -64,9 +70,12 @@ def modules_for(resource, mode="pull", names=None):
     mode_module = MODE_MODULES.get(mode or "pull")
     if own is None or mode_module is None:
         return None
-    optional = tuple(m for m, provided in OPTIONAL.items() if names is None or provided & names)
-    return (GENERIC + optional + tuple(f"cloudmaid.resources.{m}" for m in own)
-            + (f"cloudmaid.modes.{mode_module}",))
+    def needed(module):
+        return module not in OPTIONAL or names is None or bool(OPTIONAL[module] & names)
+
+    generic = tuple(m for m in OPTIONAL if m.startswith(("cloudmaid.filters.", "cloudmaid.actions.")))
+    own = tuple(f"cloudmaid.resources.{m}" for m in own)
+    return tuple(m for m in GENERIC + generic + own if needed(m)) + (f"cloudmaid.modes.{mode_module}",)
 
 
 def policy_modules(policy_data):

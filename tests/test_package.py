@@ -71,11 +71,13 @@ def test_contents_are_runtime_modules_config_and_entry():
                   "cloudmaid/resources/ebs.py", "cloudmaid/resources/security_group.py",
                   "cloudmaid/modes/periodic.py", "cloudmaid/modes/config_rule.py",
                   "cloudmaid/modes/guard_duty.py", "cloudmaid/events/schedule.py",
-                  "cloudmaid/actions/tags.py", "cloudmaid/filters/tags.py"):   # no tag action
-        assert other not in listed
-    assert {"cloudmaid/resources/ec2.py", "cloudmaid/resources/ec2_filters.py",
-            "cloudmaid/resources/related.py", "cloudmaid/filters/value.py",
+                  "cloudmaid/actions/tags.py", "cloudmaid/filters/tags.py",   # no tag action
+                  "cloudmaid/resources/ec2_filters.py", "cloudmaid/resources/related.py"):
+        assert other not in listed                                   # nor an ec2-only filter
+    assert {"cloudmaid/resources/ec2.py", "cloudmaid/filters/value.py",
             "cloudmaid/plugins.py"} <= listed
+    aged = names(package.build(dict(POLICY, filters=[{"type": "instance-age", "days": 1}]))[0])
+    assert {"cloudmaid/resources/ec2_filters.py", "cloudmaid/resources/related.py"} <= set(aged)
     assert zf.read("maid_handler.py").decode().splitlines()[-1] == \
         "from cloudmaid.mu.handler import handler  # noqa: F401"
     assert package.HANDLER == "maid_handler.handler"
@@ -117,8 +119,8 @@ def test_no_module_in_the_zip_imports_cli_side_libraries():
 
 
 def test_each_policy_gets_its_own_modules():
-    s3 = names(package.build({"name": "b", "resource": "s3", "mode": {"type": "periodic",
-                                                                  "schedule": "rate(1 day)"}})[0])
+    s3 = names(package.build({"name": "b", "resource": "s3", "filters": [{"type": "global-grants"}],
+                              "mode": {"type": "periodic", "schedule": "rate(1 day)"}})[0])
     assert {"cloudmaid/resources/s3.py", "cloudmaid/resources/s3_filters.py",
             "cloudmaid/modes/periodic.py", "cloudmaid/events/schedule.py"} <= set(s3)
     assert "cloudmaid/resources/ec2.py" not in s3

@@ -93,7 +93,7 @@ def test_optional_modules_declare_exactly_what_they_register():
         assert registered == declared, module
 
 
-def test_tag_modules_only_for_policies_naming_them():
+def test_optional_modules_only_for_policies_naming_them():
     def optional(policy):
         return {m for m in plugins.policy_modules(policy) if m in plugins.OPTIONAL}
     plain = {"resource": "ec2", "filters": [{"tag:Owner": "absent"}], "actions": ["stop"]}
@@ -103,6 +103,12 @@ def test_tag_modules_only_for_policies_naming_them():
     alias = {"resource": "ec2", "actions": [{"type": "unmark", "tags": ["x"]}]}
     assert optional(alias) == {"cloudmaid.actions.tags"}
     assert optional({"resource": "ec2", "actions": ["mark-for-op"]}) == {"cloudmaid.actions.tags"}
+    aged = {"resource": "ec2", "filters": [{"type": "instance-age", "days": 1}]}
+    assert optional(aged) == {"cloudmaid.resources.ec2_filters"}
+    # the type's other modules always load: they hold its actions and manager
+    assert "cloudmaid.resources.ec2" in plugins.policy_modules(plain)
+    assert "cloudmaid.resources.s3" in plugins.policy_modules({"resource": "s3"})
+    assert "cloudmaid.resources.s3_filters" not in plugins.policy_modules({"resource": "s3"})
 
 
 def test_modules_for_unknown_type_or_mode_is_none_and_aws_prefix_is_accepted():
