@@ -1,9 +1,10 @@
 """Which modules register the resource types, filters, actions and modes, and importing them.
 
 The CLI (validation, schema) imports everything with ``load_all``. A policy needs far less: the
-generic filters and actions, its mode and its resource type's own modules. ``load_for`` imports
-only those, so a Lambda cold start compiles a third of the code, and ``mu/package.py`` ships
-only them (plus what they import) in the function's zip. The mapping is data, checked by
+generic filters and actions, its mode, its resource type's own modules, and optional modules
+(tag filters/actions, ec2/s3 filters) only when it names one of their filters or actions.
+``load_policy`` imports only those, so a Lambda cold start compiles about half the code, and
+``mu/package.py`` ships only them (plus what they import) in the function's zip. The mapping is data, checked by
 tests/test_plugins.py against ``load_all``: same registrations, type by type.
 """
 import importlib
@@ -70,6 +71,7 @@ def modules_for(resource, mode="pull", names=None):
     mode_module = MODE_MODULES.get(mode or "pull")
     if own is None or mode_module is None:
         return None
+
     def needed(module):
         return module not in OPTIONAL or names is None or bool(OPTIONAL[module] & names)
 
