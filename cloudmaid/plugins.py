@@ -4,8 +4,8 @@ The CLI (validation, schema) imports everything with ``load_all``. A policy need
 generic filters and actions, its mode, its resource type's own modules, and optional modules
 (tag filters/actions, ec2/s3 filters) only when it names one of their filters or actions.
 ``load_policy`` imports only those, so a Lambda cold start compiles about half the code, and
-``mu/package.py`` ships only them (plus what they import) in the function's zip. The mapping is data, checked by
-tests/test_plugins.py against ``load_all``: same registrations, type by type.
+``mu/package.py`` ships only them (plus what they import) in the function's zip. The mapping
+is data, checked by tests/test_plugins.py against ``load_all``: same registrations, per type.
 """
 import importlib
 
