@@ -75,9 +75,11 @@ def modules_for(resource, mode="pull", names=None):
     def needed(module):
         return module not in OPTIONAL or names is None or bool(OPTIONAL[module] & names)
 
-    generic = tuple(m for m in OPTIONAL if m.startswith(("cloudmaid.filters.", "cloudmaid.actions.")))
+    generic = tuple(m for m in OPTIONAL
+                    if m.startswith(("cloudmaid.filters.", "cloudmaid.actions.")))
     own = tuple(f"cloudmaid.resources.{m}" for m in own)
-    return tuple(m for m in GENERIC + generic + own if needed(m)) + (f"cloudmaid.modes.{mode_module}",)
+    mode_module = f"cloudmaid.modes.{mode_module}"
+    return tuple(m for m in GENERIC + generic + own if needed(m)) + (mode_module,)
 
 
 def policy_modules(policy_data):

@@ -117,7 +117,8 @@ def imported_modules(path, source):
     ``from X import y`` both ``X`` and ``X.y`` (y may be a submodule). Non-existent names are
     dropped by the caller."""
     import ast   # deploy side only
-    package = path[:-len("/__init__.py")] if path.endswith("/__init__.py") else path.rsplit("/", 1)[0]
+    is_package = path.endswith("/__init__.py")
+    package = (path[:-len("/__init__.py")] if is_package else path.rsplit("/", 1)[0])
     package = package.replace("/", ".")
     for node in ast.walk(ast.parse(source, path)):
         if isinstance(node, ast.Import):
