@@ -12,13 +12,13 @@ import importlib
 PACKAGES = ("cloudmaid.filters", "cloudmaid.actions", "cloudmaid.resources", "cloudmaid.modes")
 
 #: registrations valid on every resource type (``"*"``)
-GENERIC = (
-    "cloudmaid.filters.value", "cloudmaid.filters.boolean", "cloudmaid.filters.event",
-    "cloudmaid.filters.listitem", "cloudmaid.filters.reduce",
-)
+GENERIC = ("cloudmaid.filters.value", "cloudmaid.filters.boolean")
 #: modules a policy needs only when it names one of their filters/actions (any alias): every
 #: name each registers, checked by tests/test_plugins.py. The others always load.
 OPTIONAL = {
+    "cloudmaid.filters.event": frozenset({"event"}),
+    "cloudmaid.filters.listitem": frozenset({"list-item"}),
+    "cloudmaid.filters.reduce": frozenset({"reduce"}),
     "cloudmaid.filters.tags": frozenset({"tag-count", "marked-for-op"}),
     "cloudmaid.actions.tags": frozenset({"tag", "mark", "remove-tag", "unmark", "untag",
                                          "rename-tag", "mark-for-op"}),
@@ -138,6 +138,11 @@ def all_modules():
         names.extend(f"{package}.{info.name}" for info in sorted(pkgutil.iter_modules(mod.__path__),
                                                                  key=lambda i: i.name))
     return names
+
+
+def load_names(names):
+    """Import the optional modules registering any of ``names`` (a filter or action name)."""
+    _load([m for m, registered in OPTIONAL.items() if registered & set(names)])
 
 
 def load_all():

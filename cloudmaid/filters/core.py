@@ -49,7 +49,8 @@ def parse(data, manager, path=("filters",)):
 
 
 def parse_one(item, manager, path):
-    from . import boolean, event, listitem, reduce, value  # noqa: F401 -- registers them
+    # the other generic filters register through cloudmaid.plugins, only when a policy names them
+    from . import boolean, value  # noqa: F401 -- registers them
     rtype = manager.type if manager else "*"
     if isinstance(item, dict) and len(item) == 1 and next(iter(item)) in BOOLEAN:
         name = next(iter(item))
@@ -58,6 +59,10 @@ def parse_one(item, manager, path):
         return filters.get("value")(value.shorthand(item), manager)
     name = item.get("type") if isinstance(item, dict) else item
     cls = filters.get(name, rtype)
+    if cls is None and isinstance(name, str):
+        from .. import plugins   # an optional module not loaded yet (plugins.OPTIONAL)
+        plugins.load_names({name})
+        cls = filters.get(name, rtype)
     if cls is None:
         raise PolicyError(f"unknown filter '{name}'", path)
     f = cls(item, manager)

@@ -10,13 +10,11 @@ one column when ``expr`` is an int); csv2dict -> columns by header, ``expr`` sel
 the document or ``expr`` applied to it. Lists become sets. Read once per filter, on first use
 (never during validation).
 """
-import csv
 import io
 import itertools
 import json
 import os
 import urllib.parse
-import urllib.request
 
 from ..errors import PolicyError
 
@@ -36,7 +34,8 @@ def read(url, manager=None):
             Bucket=parsed.netloc, Key=parsed.path.lstrip("/"))["Body"].read()
         return body.decode("utf-8")
     if parsed.scheme in ("http", "https"):
-        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
+        from urllib.request import urlopen   # https only: kept off the Lambda cold start
+        with urlopen(url, timeout=30) as response:  # noqa: S310
             return response.read().decode("utf-8")
     path = parsed.path if parsed.scheme == "file" else url
     try:
@@ -65,6 +64,7 @@ def values(config, manager=None):
         return search(data) if expr is not None else data
     if fmt == "txt":
         return {line.strip() for line in io.StringIO(text).readlines()}
+    import csv
     rows = list(csv.reader(io.StringIO(text)))
     if fmt == "csv2dict":
         data = {col[0]: list(col[1:]) for col in zip(*rows)}
