@@ -12,7 +12,7 @@ from .. import __version__
 from ..errors import PolicyError
 from ..policy import Policy
 from . import package, planner, remote
-from .executor import DeployError, DisplayExecutor, Executor, render
+from .executor import apply_plan
 from .models import (CONFIG_PRINCIPAL, SCHEDULED_MESSAGES, TAG_INFO, TAG_POLICY, ConfigRule, Deployment,
                      Function, Permission, Rule, Target)
 
@@ -119,19 +119,5 @@ def deploy(specs, ctx, plan_only=False, echo=_echo):
             code = 1
             continue
         label = f"{spec.name}: function {dep.function.name} in {ctx.region}"
-        if not steps:
-            echo(f"{label}: up to date")
-            continue
-        if plan_only:
-            echo(f"{label}: plan, {len(steps)} step(s)")
-            DisplayExecutor(echo).execute(steps)
-            continue
-        echo(f"{label}: applying {len(steps)} step(s)")
-        for step in steps:
-            echo("  " + render(step))
-        try:
-            Executor(ctx.session_factory).execute(steps)
-        except DeployError as e:
-            echo(f"{where}: {e}", err=True)
-            code = 1
+        code |= apply_plan(steps, label, ctx.session_factory, plan_only, echo)
     return code

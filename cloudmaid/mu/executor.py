@@ -112,3 +112,23 @@ class DisplayExecutor:
     def execute(self, plan):
         for step in plan:
             self.echo("  " + render(step))
+
+
+def apply_plan(steps, label, session_factory, plan_only, echo, empty="up to date"):
+    """Print (``plan_only``) or run one plan, one line per step; returns the exit code."""
+    if not steps:
+        echo(f"{label}: {empty}")
+        return 0
+    if plan_only:
+        echo(f"{label}: plan, {len(steps)} step(s)")
+        DisplayExecutor(echo).execute(steps)
+        return 0
+    echo(f"{label}: applying {len(steps)} step(s)")
+    for step in steps:
+        echo("  " + render(step))
+    try:
+        Executor(session_factory).execute(steps)
+    except DeployError as e:
+        echo(f"{label}: {e}", err=True)
+        return 1
+    return 0

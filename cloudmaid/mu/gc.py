@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from ..modes.core import DEFAULT_PREFIX
 from . import planner, remote
-from .executor import DeployError, DisplayExecutor, Executor, render
+from .executor import apply_plan
 
 
 def _echo(message, err=False):
@@ -65,22 +65,7 @@ def gc(specs, ctx, plan_only=False, echo=_echo, prefix=None):
         err = e.response.get("Error", {})
         echo(f"{label}: listing deployed functions and rules failed: {err.get('Code')}: {err.get('Message')}", err=True)
         return 1
-    if not steps:
-        echo(f"{label}: nothing to remove")
-        return 0
-    if plan_only:
-        echo(f"{label}: plan, {len(steps)} step(s)")
-        DisplayExecutor(echo).execute(steps)
-        return 0
-    echo(f"{label}: applying {len(steps)} step(s)")
-    for step in steps:
-        echo("  " + render(step))
-    try:
-        Executor(ctx.session_factory).execute(steps)
-    except DeployError as e:
-        echo(f"{label}: {e}", err=True)
-        return 1
-    return 0
+    return apply_plan(steps, label, ctx.session_factory, plan_only, echo, empty="nothing to remove")
 
 
 def run_gc(specs, regions=(), profile=None, assume_role=None, prefix=None, plan_only=False, echo=_echo):
