@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from . import taggers
 from .core import Action, actions
-from ..filters.tags import DEFAULT_TAG, action_date, op_problem, resolve_tz
+from ..filters.tags import DEFAULT_TAG, action_date, mark_problems, resolve_tz
 
 #: a tag value is a scalar or a lookup on the resource (Custodian's ``type: resource``)
 TAG_VALUE = {"oneOf": [
@@ -229,13 +229,7 @@ class MarkForOp(TagAction):
     default_template = "Resource does not meet policy: {op}@{action_date}"
 
     def validate(self):
-        problems = super().validate()
-        p = op_problem(self.manager, self.data.get("op"))
-        if p:
-            problems.append(p)
-        if resolve_tz(self.data.get("tz", "utc")) is None:
-            problems.append((("tz",), f"unknown timezone '{self.data.get('tz')}'"))
-        return problems
+        return super().validate() + mark_problems(self.manager, self.data)
 
     def message(self, now):
         op = self.data.get("op", "stop")

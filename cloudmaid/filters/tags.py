@@ -53,6 +53,17 @@ def parse_mark(value):
     return op, date
 
 
+def mark_problems(manager, data):
+    """What mark-for-op and marked-for-op check alike: the op exists here, the zone is known."""
+    problems = []
+    p = op_problem(manager, data.get("op"))
+    if p:
+        problems.append(p)
+    if resolve_tz(data.get("tz", "utc")) is None:
+        problems.append((("tz",), f"unknown timezone '{data.get('tz')}'"))
+    return problems
+
+
 def op_problem(manager, op, where=("op",)):
     """(where, message) when ``op`` is not an action of the manager's resource type."""
     if op is None:
@@ -134,13 +145,7 @@ class MarkedForOp(Filter):
         self._setup = None
 
     def validate(self):
-        problems = []
-        p = op_problem(self.manager, self.data.get("op"))
-        if p:
-            problems.append(p)
-        if resolve_tz(self.data.get("tz", "utc")) is None:
-            problems.append((("tz",), f"unknown timezone '{self.data.get('tz')}'"))
-        return problems
+        return mark_problems(self.manager, self.data)
 
     def keys(self):
         return {"Tags"}
