@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from . import taggers
 from .core import Action, actions
-from ..filters.tags import DEFAULT_TAG, action_date, mark_problems, resolve_tz
+from ..filters.tags import DEFAULT_TAG, action_date, mark_problems
 
 #: a tag value is a scalar or a lookup on the resource (Custodian's ``type: resource``)
 TAG_VALUE = {"oneOf": [
