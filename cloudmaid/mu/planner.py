@@ -183,9 +183,16 @@ def _plan_target(want, have, state):
 
 def _plan_permission(want, have, state):
     if want.principal == CONFIG_PRINCIPAL:
-        return _plan_config_permission(want, have)
-    rule_arn = state.get(("rule_arn", want.rule)) or Var(f"{want.rule}.RuleArn")
-    if have is not None and have.principal == want.principal and arn_names(have.source_arn, "rule", want.rule):
+        # AWS Config's invoke permission is limited to our account (SourceAccount): the config
+        # rule's ARN does not exist yet when the permission must (Config checks it on PutConfigRule)
+        condition = {"SourceAccount": want.source_account}
+        same = have is not None and (have.principal, have.source_account) == (
+            want.principal, want.source_account)
+    else:
+        condition = {"SourceArn": state.get(("rule_arn", want.rule)) or Var(f"{want.rule}.RuleArn")}
+        same = (have is not None and have.principal == want.principal
+                and arn_names(have.source_arn, "rule", want.rule))
+    if same:
         return []
     calls = []
     if have is not None:
@@ -193,24 +200,8 @@ def _plan_permission(want, have, state):
             "FunctionName": want.function, "StatementId": want.statement_id}, want.function))
     calls.append(APICall("lambda", "add_permission", {
         "FunctionName": want.function, "StatementId": want.statement_id,
-        "Action": "lambda:InvokeFunction", "Principal": want.principal, "SourceArn": rule_arn},
+        "Action": "lambda:InvokeFunction", "Principal": want.principal, **condition},
         want.function))
-    return calls
-
-
-def _plan_config_permission(want, have):
-    """AWS Config's invoke permission, limited to our account (SourceAccount): the config rule's
-    ARN does not exist yet when the permission must (Config checks it on PutConfigRule)."""
-    if have is not None and (have.principal, have.source_account) == (want.principal, want.source_account):
-        return []
-    calls = []
-    if have is not None:
-        calls.append(APICall("lambda", "remove_permission", {
-            "FunctionName": want.function, "StatementId": want.statement_id}, want.function))
-    calls.append(APICall("lambda", "add_permission", {
-        "FunctionName": want.function, "StatementId": want.statement_id,
-        "Action": "lambda:InvokeFunction", "Principal": want.principal,
-        "SourceAccount": want.source_account}, want.function))
     return calls
 
 
