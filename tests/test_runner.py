@@ -74,3 +74,22 @@ def test_annotations_do_not_leak_between_policies(aws, ec2, tmp_path):
                         echo=lambda *a, **k: None) == 0
     [b] = json.loads((tmp_path / "b" / "resources.json").read_text())
     assert b["c7n:MatchedFilters"] == ["State.Name"]
+
+
+def test_dryrun_runs_event_mode_policies_in_pull_mode_and_deploys_nothing(aws, ec2, tmp_path):
+    import boto3
+    untagged = run_instances(ec2)[0]
+    run_instances(ec2, tags={"Owner": "me"})
+    policies = [{"name": "ev", "resource": "ec2",
+                 "mode": {"type": "cloudtrail", "events": ["RunInstances"], "role": "maid-role"},
+                 "filters": [{"tag:Owner": "absent"},
+                             {"type": "event", "key": "detail.eventName", "value": "RunInstances"}],
+                 "actions": ["stop"]}]
+    code = run_policies(specs_of(policies), RunOptions(output_dir=str(tmp_path), dryrun=True,
+                                                       account_id="123456789012"),
+                        echo=lambda *a, **k: None)
+    assert code == 0
+    [r] = json.loads((tmp_path / "ev" / "resources.json").read_text())
+    assert r["InstanceId"] == untagged
+    assert boto3.client("lambda", region_name="us-east-1").list_functions()["Functions"] == []
+    assert set(api_stats(tmp_path, "ev")) == {"ec2.DescribeInstances"}
