@@ -6,6 +6,7 @@ Unexpected errors print one line (``-v`` shows the traceback), never a bare trac
 import fnmatch
 import json
 import logging
+import os
 import sys
 import traceback
 
@@ -25,6 +26,10 @@ class MaidGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # output piped into head/less that stopped reading: nothing to report
+            sys.stderr.close()
+            os._exit(0)
         except Exception as e:
             verbose = (ctx.params or {}).get("verbose", 0)
             if verbose:
