@@ -1,8 +1,7 @@
 """asg-instance-state: the policy runs on Auto Scaling instance launch/terminate events; the
 resource is the group."""
 from ..errors import EventError
-from ..events import pattern
-from .core import COMMON_SCHEMA, EventMode, modes, suggest
+from .core import COMMON_SCHEMA, EventMode, modes
 
 #: mode event name -> EventBridge detail-type
 DETAIL_TYPES = {
@@ -20,7 +19,7 @@ class ASGInstanceStateMode(EventMode):
     def rule(self):
         p = {"source": ["aws.autoscaling"],
              "detail-type": sorted({DETAIL_TYPES.get(e, e) for e in self.data.get("events") or ()})}
-        return {"pattern": pattern.canonical(pattern.merge(p, self.data.get("pattern")))}
+        return self.pattern_rule(p)
 
     def ids(self, event):
         name = (event.get("detail") or {}).get("AutoScalingGroupName")
@@ -29,12 +28,4 @@ class ASGInstanceStateMode(EventMode):
         return [name]
 
     def validate(self):
-        out = super().validate()
-        events = self.data.get("events")
-        if not events:
-            out.append((("events",), f"asg-instance-state needs events: {', '.join(DETAIL_TYPES)}"))
-        for i, e in enumerate(events or ()):
-            if e not in DETAIL_TYPES:
-                out.append((("events", i), f"unknown Auto Scaling event '{e}'"
-                                           f"{suggest(e, DETAIL_TYPES)}"))
-        return out
+        return super().validate() + self.event_problems(list(DETAIL_TYPES), "Auto Scaling event")

@@ -7,7 +7,7 @@
 import jmespath
 
 from ..errors import EventError
-from ..events import pattern, trail
+from ..events import trail
 from .core import COMMON_SCHEMA, EventMode, modes, suggest
 
 EVENT_SPEC = {"type": "object", "required": ["event", "source", "ids"],
@@ -40,7 +40,7 @@ class CloudTrailMode(EventMode):
         buses = {trail.eventbridge_source(s) for s in sources}
         if None not in buses:
             p["source"] = sorted(buses)
-        return {"pattern": pattern.canonical(pattern.merge(p, self.data.get("pattern")))}
+        return self.pattern_rule(p)
 
     def skip_reason(self, event):
         reason = super().skip_reason(event)

@@ -161,7 +161,24 @@ class EventMode(Mode):
         """Called by the handler after the policy ran on an event (config-rule reports here)."""
         return None
 
+    def pattern_rule(self, base):
+        """``base`` merged with the policy's own ``pattern`` key, rendered canonically (sorted)
+        so that deploy plans never differ spuriously."""
+        from ..events import pattern
+        return {"pattern": pattern.canonical(pattern.merge(base, self.data.get("pattern")))}
+
     # -- validation ---------------------------------------------------------------------------
+    def event_problems(self, choices, unknown):
+        """``events`` must be a non-empty list drawn from ``choices``; ``unknown`` names one."""
+        events = self.data.get("events")
+        out = []
+        if not events:
+            out.append((("events",), f"{self.type} needs events: {', '.join(choices)}"))
+        for i, e in enumerate(events or ()):
+            if e not in choices:
+                out.append((("events", i), f"unknown {unknown} '{e}'{suggest(e, choices)}"))
+        return out
+
     def validate(self):
         out = []
         prefix = self.data.get("function-prefix", DEFAULT_PREFIX)

@@ -2,7 +2,6 @@
 import jmespath
 
 from ..errors import EventError
-from ..events import pattern
 from .core import COMMON_SCHEMA, EventMode, modes
 
 #: resource type -> (JMESPath of the id in the event, the finding's resourceType)
@@ -26,7 +25,7 @@ class GuardDutyMode(EventMode):
         kind = TARGETS.get(self.resource_type, (None, None))[1]
         if kind:
             p["detail"] = {"resource": {"resourceType": [kind]}}
-        return {"pattern": pattern.canonical(pattern.merge(p, self.data.get("pattern")))}
+        return self.pattern_rule(p)
 
     def member_account(self, event):
         return (event.get("detail") or {}).get("accountId") or event.get("account")
