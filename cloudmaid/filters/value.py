@@ -196,14 +196,7 @@ def compile_value(data, get=None, manager=None):
             if empty_in and r is None:
                 r = ()
             v, r = convert(cfg, r)
-            if never:
-                if opfn is None:
-                    return r == v
-                try:
-                    return bool(opfn(r, v))
-                except TypeError:
-                    return False
-            return decide(v, r, opfn)
+            return compare_plain(opfn, r, v) if never else decide(v, r, opfn)
         return match_pair
 
     # v is the (prepared) configured side: specialise the decision once
@@ -308,13 +301,18 @@ def _compile_clocked(get, opfn, empty_in, convert, prepare, configured):
         if empty_in and r is None:
             r = ()
         v, r = convert(state[0], r)
-        if opfn is None:
-            return r == v
-        try:
-            return bool(opfn(r, v))
-        except TypeError:
-            return False
+        return compare_plain(opfn, r, v)
     return match_clocked
+
+
+def compare_plain(opfn, r, v):
+    """``op(r, v)`` (equality without an op) with no sentinel; a type mismatch is no match."""
+    if opfn is None:
+        return r == v
+    try:
+        return bool(opfn(r, v))
+    except TypeError:
+        return False
 
 
 def _compile_dynamic(get, opfn, empty_in, vtype, configured, value_path, regex=None):
