@@ -67,11 +67,15 @@ def _load(files, patterns=()):
 
 
 @click.group(cls=MaidGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="maid", message="%(version)s")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv: debug).")
 def main(verbose):
     """cloudmaid: policy-as-code rules engine for AWS."""
-    logging.basicConfig(level=logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s: %(name)s:%(levelname)s %(message)s")
+    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s: %(name)s:%(levelname)s %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(level)   # the console; each policy's run.log takes INFO regardless
+    logging.getLogger("cloudmaid").setLevel(min(level, logging.INFO))
     for noisy in ("botocore", "boto3", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -95,14 +99,17 @@ def validate(files):
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("-s", "--output-dir", required=True, help="Output folder or s3://bucket/prefix.")
+@click.option("-s", "--output-dir", default=None,
+              help="Output folder or s3://bucket/prefix (required unless --plan).")
 @click.option("-p", "--policies", "patterns", multiple=True, help="Only policies whose name matches (glob).")
 @click.option("-r", "--region", "regions", multiple=True, help="Region(s) to run in; 'all' for every region.")
 @click.option("--profile", help="AWS profile.")
 @click.option("--assume", "assume_role", help="Role ARN to assume.")
 @click.option("--dryrun", is_flag=True, help="Match and report, never call a write API.")
-@click.option("--plan", is_flag=True, help="Event-mode policies: print the deploy plan, change nothing.")
-@click.option("--event", "event_file", type=click.Path(exists=True), help="Run event-mode policies locally on this event.")
+@click.option("--plan", is_flag=True, help="Change nothing: print the deploy plan of event-mode "
+              "policies and what poll-mode ones would do (a dry run).")
+@click.option("--event", "event_file", type=click.Path(exists=True),
+              help="Run locally the event-mode policies this event would be delivered to.")
 @click.option("--retry-mode", type=click.Choice(["standard", "adaptive"]), default=None)
 @click.option("--max-attempts", type=int, default=None, help="API attempts per call, retries included.")
 @click.option("--account-id", default=None, help="Account id (skips the STS lookup).")
@@ -111,6 +118,8 @@ def run(files, output_dir, patterns, regions, profile, assume_role, dryrun, plan
     """Run poll-mode policies; deploy (or --plan, or --event run) event-mode ones."""
     from .progress import Progress
     from .runner import RunOptions, run_policies
+    if not output_dir and not plan:
+        raise click.UsageError("Missing option '-s' / '--output-dir' (only --plan runs without it).")
     specs = _load(files, patterns)
     options = RunOptions(output_dir=output_dir, regions=list(regions), profile=profile,
                          assume_role=assume_role, dryrun=dryrun, plan=plan, event_file=event_file,

@@ -46,11 +46,16 @@ class PolicyOutput:
             self._handler.setFormatter(logging.Formatter(
                 "%(asctime)s - %(name)s - %(levelname)s - %(message)s"))
             log.addHandler(self._handler)
+            # run.log holds the policy's log at INFO whatever the console shows (-v or not)
+            self._level = log.level
+            if log.getEffectiveLevel() > logging.INFO:
+                log.setLevel(logging.INFO)
         return self
 
     def __exit__(self, *exc):
         if self._handler:
             log.removeHandler(self._handler)
+            log.setLevel(self._level)
             self._handler.close()
         if self.s3 and self.dir:
             self._upload()

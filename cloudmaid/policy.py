@@ -8,6 +8,8 @@ import re
 import time
 import uuid
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from . import __version__
 from .actions import core as actions_core
 from .errors import PolicyError
@@ -64,6 +66,48 @@ class MaxResourcesExceeded(Exception):
     pass
 
 
+class ResourceFetchError(Exception):
+    """Listing or fetching the resources failed after botocore's retries (throttled, 5xx,
+    AccessDenied): the policy failed; it never reads as "0 resources matched"."""
+
+
+def window_conditions(data):
+    """Custodian's older policy keys as conditions: ``region`` (run only there), ``start`` /
+    ``end`` (a validity window). Custodian checks ``tz`` but compares naive dates as UTC; here a
+    naive ``start``/``end`` is read in ``tz`` (default UTC)."""
+    out = []
+    if data.get("region"):
+        out.append({"type": "value", "key": "region", "value": data["region"]})
+    for key, op in (("start", "gte"), ("end", "lte")):
+        if data.get(key):
+            out.append({"type": "value", "key": "now", "op": op, "value_type": "date",
+                        "value": localize(data[key], data.get("tz"))})
+    return out
+
+
+def localize(text, tz):
+    """``text`` (a date string) as an ISO string in UTC, read in ``tz`` when it names no zone."""
+    if not tz or not isinstance(text, str):
+        return text
+    from dateutil import parser, tz as tzutil
+    zone = tzutil.gettz(tz)
+    try:
+        when = parser.parse(text)
+    except (ValueError, OverflowError):
+        return text   # validation reports it
+    if when.tzinfo is None and zone is not None:
+        when = when.replace(tzinfo=zone)
+    return when.isoformat()
+
+
+def aws_error(error):
+    """``Code: Message`` of a botocore error, on one line."""
+    if isinstance(error, ClientError):
+        err = error.response.get("Error", {})
+        return f"{err.get('Code')}: {err.get('Message')}"
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
 class Policy:
     def __init__(self, data, ctx):
         load_plugins(data)
@@ -81,7 +125,9 @@ class Policy:
         self.mode = mode_cls(mode_data, self)
         self.filters = filters_core.parse(self.data.get("filters"), self.manager)
         self.actions = actions_core.parse(self.data.get("actions"), self.manager)
-        self.conditions = filters_core.parse(self.data.get("conditions"), None, ("conditions",))
+        self.conditions = filters_core.parse(
+            list(self.data.get("conditions") or ()) + window_conditions(self.data), None,
+            ("conditions",))
 
     @property
     def event_mode(self):
@@ -116,7 +162,16 @@ class Policy:
             t0 = time.time()
             # shallow copies: annotations (c7n:MatchedFilters, ...) stay with this policy while
             # the described resources are shared by the run's other policies
-            candidates = [dict(r) for r in self.mode.resources(event)]
+            try:
+                candidates = [dict(r) for r in self.mode.resources(event)]
+            except (ClientError, BotoCoreError) as e:
+                message = f"listing {self.resource_type} failed: {aws_error(e)}"
+                log.error("policy:%s %s", self.name, message)
+                meta["errors"].append(message)
+                meta["resources"] = {"candidates": None, "matched": None}
+                meta["api-stats"] = self.ctx.counter.since(before)
+                out.write("metadata.json", meta)
+                raise ResourceFetchError(message) from e
             # details (S3) are fetched stage by stage, for the resources still alive
             matched = filters_core.apply(self.filters, candidates, event,
                                          self.manager.ensure_details)
@@ -128,20 +183,32 @@ class Policy:
             out.write("resources.json", matched)
             try:
                 self.check_limits(matched, candidates)
-                if not self.ctx.dryrun and matched:
+                if matched and self.ctx.dryrun:
+                    # what the actions would do: the plan of a poll-mode policy
+                    meta["planned"] = [{"action": a.type, "resources": len(matched)}
+                                       for a in self.actions]
+                elif matched:
                     self.apply_actions(matched, meta)
             except MaxResourcesExceeded as e:
                 log.error("policy:%s %s", self.name, e)
                 meta["errors"].append(str(e))
+                meta["limit"] = str(e)
             meta["execution"]["end"] = time.time()
             meta["execution"]["duration"] = meta["execution"]["end"] - meta["execution"]["start"]
             meta["metrics"] = {"ResourceCount": len(matched), "ResourceTime": t1 - t0,
                                "ActionTime": time.time() - t1}
             meta["api-stats"] = self.ctx.counter.since(before)
-            meta["config"]["account_id"] = self.ctx._account_id
+            meta["config"]["account_id"] = self.account_id()
             out.write("metadata.json", meta)
         meta["matched"] = matched
         return meta
+
+    def account_id(self):
+        """The account id for metadata.json (one STS read when nothing has asked yet)."""
+        try:
+            return self.ctx.account_id
+        except (ClientError, BotoCoreError):
+            return None
 
     def check_limits(self, matched, candidates):
         limit = self.data.get("max-resources")

@@ -1,13 +1,21 @@
 """Run a set of validated policies from the CLI: poll mode per region, event mode deploy or
-local event runs. Returns the exit code."""
+local event runs. Returns the exit code.
+
+Nothing changes unless asked: ``--dryrun`` and ``--plan`` run every policy as a dry run (its
+actions are reported as what they would do) and ``--plan`` deploys nothing. Policies on global
+resource types (s3, ...) run in one region of the run, as Cloud Custodian does, so they list
+and act once per account.
+"""
 import dataclasses
 import os
 from dataclasses import dataclass, field
 
 from .context import Context
 from .errors import PolicyError
-from .policy import Policy
+from .policy import Policy, ResourceFetchError
+from .resources import catalog
 from .session import SessionFactory
+from .summary import poll_line
 
 
 @dataclass
@@ -23,6 +31,11 @@ class RunOptions:
     max_attempts: int = None
     account_id: str = None
 
+    @property
+    def dry(self):
+        """No write API call may be made: --dryrun, --plan (with or without --event)."""
+        return self.dryrun or self.plan
+
 
 def resolve_regions(options, factory):
     regions = options.regions or [factory.region]
@@ -32,25 +45,48 @@ def resolve_regions(options, factory):
     return regions
 
 
+def global_region(requested):
+    """The one region global resource types run in: the first region named, else us-east-1
+    (Cloud Custodian's rule)."""
+    named = [r for r in requested or () if r != "all"]
+    return named[0] if named else "us-east-1"
+
+
+def is_global(spec):
+    row = catalog.get(spec.data.get("resource"))
+    return bool(row and row.global_resource)
+
+
+def is_pull(spec):
+    return (spec.data.get("mode") or {}).get("type", "pull") == "pull"
+
+
 def run_policies(specs, options, echo=print):
     factory = SessionFactory(region=(options.regions or [None])[0] if "all" not in options.regions else None,
                              profile=options.profile, assume_role=options.assume_role,
                              retry_mode=options.retry_mode, max_attempts=options.max_attempts)
-    poll = [s for s in specs if (s.data.get("mode") or {}).get("type", "pull") == "pull"]
-    event = [s for s in specs if s not in poll]
     regions = resolve_regions(options, factory)
+    home = global_region(options.regions or [factory.region])
+    if home not in regions:
+        home = regions[0]
     code = 0
     account_id = options.account_id
     for region in regions:
+        here = [s for s in specs if not is_global(s) or region == home]
+        if not here:
+            continue
         out = options.output_dir
         if len(regions) > 1 and out and not out.startswith("s3://"):
             out = os.path.join(out, region)
         ctx = Context(factory.for_region(region), region=region, account_id=account_id,
-                      dryrun=options.dryrun, output_dir=out)
+                      dryrun=options.dry, output_dir=out)
         if options.event_file:
             from .mu import local
-            code |= local.run_event_file(specs, ctx, options.event_file, echo)
+            code |= local.run_event_file(here, ctx, options.event_file, echo)
+            account_id = ctx._account_id or account_id
             continue
+        poll = [s for s in here if is_pull(s)]
+        event = [s for s in here if not is_pull(s)]
         for spec in poll:
             code |= run_one(spec, ctx, echo)
         if event and options.dryrun and not options.plan:
@@ -74,16 +110,18 @@ def as_pull(data):
 
 
 def run_one(spec, ctx, echo):
+    """Run one poll-mode policy; one summary line; exit code 1 when it failed."""
     try:
         policy = Policy(spec.data, ctx)
         meta = policy.run()
     except PolicyError as e:
         echo(f"{spec.source.file}:{spec.line(*e.path)}: policy '{spec.name}': {e.message}", err=True)
         return 1
+    except ResourceFetchError as e:
+        echo(f"{spec.name}: failed in {ctx.region}: {e}", err=True)
+        return 1
     if meta is None:
+        echo(f"{spec.name}: skipped in {ctx.region}: conditions not met")
         return 0
-    n = len(meta["matched"])
-    failed = sum(len(a["failed"]) for a in meta["actions"])
-    echo(f"{spec.name}: {n} {spec.data['resource']} resource(s) matched in {ctx.region}"
-         + (f", {failed} action failure(s)" if failed else ""))
+    echo(poll_line(spec.name, spec.data["resource"], ctx.region, meta))
     return 1 if meta["errors"] else 0
