@@ -54,6 +54,13 @@ def _select(specs, patterns):
     return [s for s in specs if any(fnmatch.fnmatch(s.name or "", p) for p in patterns)]
 
 
+def _check_regions(names):
+    """Region names are checked against botocore's data before any API call."""
+    from .regions import problems
+    if problems(names):
+        _fail(problems(names))
+
+
 def _load(files, patterns=()):
     """Validated, selected policy specs; exits 1 on any problem."""
     from .validate import load_and_check
@@ -121,6 +128,7 @@ def run(files, output_dir, patterns, regions, profile, assume_role, dryrun, plan
     if not output_dir and not plan:
         raise click.UsageError("Missing option '-s' / '--output-dir' (only --plan runs without it).")
     specs = _load(files, patterns)
+    _check_regions(regions)
     options = RunOptions(output_dir=output_dir, regions=list(regions), profile=profile,
                          assume_role=assume_role, dryrun=dryrun, plan=plan, event_file=event_file,
                          retry_mode=retry_mode, max_attempts=max_attempts, account_id=account_id)
@@ -181,6 +189,7 @@ def schema(selector, as_json):
 def gc_command(files, regions, profile, assume_role, prefix, plan):
     """Remove deployed functions and rules whose policy is no longer in FILES."""
     from .mu.gc import run_gc
+    _check_regions(regions)
     sys.exit(run_gc(_load(files), regions, profile, assume_role, prefix, plan, echo=click.echo))
 
 
@@ -193,6 +202,7 @@ def gc_command(files, regions, profile, assume_role, prefix, plan):
 def logs_command(files, name, region, profile, assume_role):
     """Print the CloudWatch Logs events of an event-mode policy's function."""
     from .mu.logs import run_logs
+    _check_regions([region] if region else [])
     sys.exit(run_logs(_load(files), name, region, profile, assume_role, echo=click.echo))
 
 

@@ -190,3 +190,12 @@ def test_cli_plan_and_dryrun_write_nothing(flag, aws, ec2, tmp_path, monkeypatch
     assert r.exit_code == 0, r.output
     assert "ebs-tag: 2 ebs matched in us-east-1, would tag 2 ebs resource(s)" in r.output
     assert all(tags_of(ec2, v) == [] for v in vids)
+
+
+def test_unknown_region_is_one_line_before_any_call(tmp_path):
+    f = tmp_path / "p.yml"
+    f.write_text("policies:\n  - name: p\n    resource: ebs\n")
+    r = CliRunner().invoke(main, ["run", "-s", str(tmp_path / "out"), "-r", "us-westt-2", str(f)])
+    assert r.exit_code == 1
+    assert r.output == "unknown region 'us-westt-2' (did you mean 'us-west-2'?)\n"
+    assert not (tmp_path / "out").exists()
