@@ -8,7 +8,8 @@ import yaml
 from cloudmaid import loader
 from cloudmaid.mu import deploy, planner
 from cloudmaid.mu.executor import DisplayExecutor, Executor, render
-from cloudmaid.mu.models import TAG_POLICY, Function, Permission, Rule, Target
+from cloudmaid.mu.eventbridge import Rule, RulePermission, Target
+from cloudmaid.mu.models import TAG_POLICY, Function
 from cloudmaid.validate import PolicySpec
 
 ACCOUNT = "123456789012"
@@ -224,13 +225,13 @@ def test_unknown_model_type_raises():
 
 def test_plan_for_existing_pieces_is_empty_and_placeholders_otherwise():
     want = [_fn(), Rule(name="f", description="d", schedule="rate(1 day)"),
-            Target(rule="f", id="f", function="f"), Permission(function="f", statement_id="f", rule="f")]
+            Target(rule="f", id="f", function="f"), RulePermission(function="f", statement_id="f", rule="f")]
     arn = "arn:aws:lambda:us-east-1:1:function:f"
     rule_arn = "arn:aws:events:us-east-1:1:rule/f"
     have = {("Function", "f"): _fn(code=None, arn=arn),
             ("Rule", "f"): Rule(name="f", description="d", schedule="rate(1 day)", arn=rule_arn),
             ("Target", "f", "f"): Target(rule="f", id="f", function="f", arn=arn),
-            ("Permission", "f", "f"): Permission(function="f", statement_id="f", rule="f", source_arn=rule_arn)}
+            ("Permission", "f", "f"): RulePermission(function="f", statement_id="f", rule="f", source_arn=rule_arn)}
     assert planner.plan(want, have) == []
     steps = planner.plan(want, {})
     assert steps[2].params["Targets"][0]["Arn"] == planner.Var("f.FunctionArn")

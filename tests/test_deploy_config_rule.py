@@ -9,8 +9,9 @@ from botocore.stub import Stubber
 
 from cloudmaid.mu import gc, planner
 from cloudmaid.mu.executor import DeployError, Executor
-from cloudmaid.mu.models import (CONFIG_PRINCIPAL, TAG_POLICY, ConfigRule, Deployment, Function,
-                                 Permission)
+from cloudmaid.mu.awsconfig import PRINCIPAL as CONFIG_PRINCIPAL
+from cloudmaid.mu.awsconfig import ConfigRule
+from cloudmaid.mu.models import TAG_POLICY, Deployment, Function, Permission
 from tests.test_deploy import ACCOUNT, CLOUDTRAIL, plan_for, run_deploy, specs_of, writes
 
 CONFIG = {
@@ -197,10 +198,9 @@ def test_gc_removes_a_dropped_config_rule_policy_and_nothing_else(ctx, role, con
 def _deployment(**rule):
     fn = Function(name="f", role=f"arn:aws:iam::{ACCOUNT}:role/r", handler="h", runtime="python3.11",
                   memory=512, timeout=900, description="d", code_sha256="abc", code=b"zip")
-    return Deployment(policy="p", function=fn, rule=None, target=None,
-                      permission=Permission(function="f", statement_id="f", rule="f",
-                                            principal=CONFIG_PRINCIPAL, source_account=ACCOUNT),
-                      config_rule=ConfigRule(name="f", description="d", function="f", **rule))
+    return Deployment(policy="p", function=fn, triggers=(
+        Permission(function="f", statement_id="f", principal=CONFIG_PRINCIPAL, source_account=ACCOUNT),
+        ConfigRule(name="f", description="d", function="f", **rule)))
 
 
 def test_periodic_config_rule_plans_a_scheduled_source_and_frequency():
@@ -213,7 +213,7 @@ def test_periodic_config_rule_plans_a_scheduled_source_and_frequency():
 
     arn = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:f"
     have = {("Function", "f"): replace(dep.function, code=None, arn=arn),
-            ("Permission", "f", "f"): dep.permission,
+            ("Permission", "f", "f"): dep.triggers[0],
             ("ConfigRule", "f"): ConfigRule(name="f", description="d", function="f", frequency="Six_Hours",
                                             message_types=("ScheduledNotification",), source_arn=arn)}
     assert planner.plan(dep.models(), have) == []
@@ -291,7 +291,7 @@ def test_periodic_config_rule_applies_and_then_plans_nothing(ctx, role, config):
 
 
 def test_frequency_is_read_from_the_source_detail_too():
-    from cloudmaid.mu.remote import config_rule_from
+    from cloudmaid.mu.awsconfig import config_rule_from
     got = config_rule_from({"ConfigRuleName": "f", "Source": {
         "Owner": "CUSTOM_LAMBDA", "SourceIdentifier": "arn:aws:lambda:us-east-1:1:function:f",
         "SourceDetails": [{"EventSource": "aws.config", "MessageType": "ScheduledNotification",

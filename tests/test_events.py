@@ -95,6 +95,26 @@ EV = {"source": "aws.ec2", "detail-type": "EC2 Instance State-change Notificatio
 ])
 def test_pattern_matching(p, expected):
     assert pattern.matches(p, EV) is expected
+    # the explanation agrees with the match, and names a field when there is none
+    why = pattern.mismatch(p, EV)
+    assert (why is None) is expected
+    assert expected or (why and "\n" not in why)
+
+
+@pytest.mark.parametrize("p,event,why", [
+    ({"detail-type": ["A"], "detail": {"x": ["y"]}}, {"detail-type": "B"},
+     'detail-type is "B"; the pattern wants "A"'),                 # leaves before nested fields
+    ({"detail": {"state": ["pending", "running"]}}, {"detail": {}},
+     'the event has no detail.state; the pattern wants one of "pending", "running"'),
+    ({"detail": {"state": ["pending"]}}, {"detail": "text"},
+     'the event has no detail.state; the pattern wants "pending"'),
+    ({"a": [1, 2, 3, 4, 5, 6]}, {"a": 0}, "a is 0; the pattern wants one of 1, 2, 3, 4, ... (6 in all)"),
+    ({"a": [{"prefix": "x"}]}, {"a": "y"}, 'a is "y"; the pattern wants {"prefix": "x"}'),
+    ({"$or": [{"a": ["1"]}, {"b": ["2"]}]}, {}, "the event matches none of the pattern's $or alternatives"),
+    ({"a": ["x"]}, ["not", "an", "object"], "the event is a list, not an object"),
+])
+def test_mismatch_names_the_first_failing_field(p, event, why):
+    assert pattern.mismatch(p, event) == why
 
 
 def test_pattern_errors_are_reported():

@@ -230,18 +230,47 @@ def test_guard_duty_mode(function, ec2):
     assert out["matched"] == [iid] and state(ec2, iid) == "stopped"
 
 
+def scheduled_event(function_name):
+    """The Scheduled Event of the function's own rule (EventBridge names the rule in resources)."""
+    return dict(fixture("scheduled-event.json"),
+                resources=[f"arn:aws:events:us-east-1:{ACCOUNT}:rule/{function_name}"])
+
+
 def test_periodic_mode_runs_like_poll(function, ec2):
     function({"name": "nightly", "resource": "ec2",
               "mode": {"type": "periodic", "schedule": "rate(1 day)"},
               "filters": [{"tag:Owner": "absent"}], "actions": ["stop"]})
     owned = run_instances(ec2, tags={"Owner": "me"})[0]
     loose = run_instances(ec2)[0]
-    out = handler.handler(fixture("scheduled-event.json"), lambda_context())
+    context = lambda_context(ARN.replace("maid-ec2-tag-compliance", "maid-nightly"))
+    out = handler.handler(scheduled_event("maid-nightly"), context)
     assert out["matched"] == [loose]
     assert state(ec2, loose) == "stopped" and state(ec2, owned) == "running"
     # a warm container describes again on the next schedule (no stale cache)
-    handler.handler(fixture("scheduled-event.json"), lambda_context())
+    handler.handler(scheduled_event("maid-nightly"), context)
     assert calls()["ec2.DescribeInstances"] == 2
+
+
+@pytest.mark.parametrize("event,reason", [
+    ({}, "not a Scheduled Event (the event has no detail-type"),
+    (fixture("cloudtrail-authorize-security-group-ingress.json"), "not a Scheduled Event (detail-type is"),
+    (fixture("scheduled-event.json"), "resources do not name its rule "
+                                      f"arn:aws:events:us-east-1:{ACCOUNT}:rule/maid-nightly"),
+    (dict(fixture("scheduled-event.json"), resources=[]), "resources do not name its rule"),
+])
+def test_periodic_function_runs_only_on_its_own_schedule(function, ec2, event, reason):
+    """A test invoke, a CloudTrail event or another rule's schedule runs nothing."""
+    function({"name": "nightly", "resource": "ec2",
+              "mode": {"type": "periodic", "schedule": "rate(1 day)"}, "actions": ["stop"]})
+    iid = run_instances(ec2)[0]
+    out = handler.handler(event, lambda_context(ARN.replace("maid-ec2-tag-compliance", "maid-nightly")))
+    assert out["status"] == "skipped" and out["reason"].startswith("not delivered: ")
+    assert reason in out["reason"]
+    assert calls() == {} and state(ec2, iid) == "running"
+
+
+def config_event(rule="maid-ec2-owner"):
+    return dict(fixture("config-rule-invocation.json"), configRuleName=rule)
 
 
 def _config_stub(kind):
@@ -270,7 +299,7 @@ def test_config_rule_mode_puts_evaluations(function, tag_filter, kind):
               "filters": [tag_filter]})
     handler._runtime = handler.Runtime(handler.load_config(), lambda_context())
     stub = _config_stub(kind)
-    out = handler.handler(fixture("config-rule-invocation.json"), lambda_context())
+    out = handler.handler(config_event(), lambda_context())
     stub.assert_no_pending_responses()
     assert out["evaluation"] == kind
     # the configuration item is the resource: no describe call
@@ -282,13 +311,32 @@ def test_config_rule_deleted_resource_is_not_applicable(function):
               "filters": [{"tag:Owner": "absent"}]})
     handler._runtime = handler.Runtime(handler.load_config(), lambda_context())
     stub = _config_stub("NOT_APPLICABLE")
-    ev = fixture("config-rule-invocation.json")
+    ev = config_event()
     inv = json.loads(ev["invokingEvent"])
     inv["configurationItem"]["configurationItemStatus"] = "ResourceDeleted"
     ev["invokingEvent"] = json.dumps(inv)
     out = handler.handler(ev, lambda_context())
     stub.assert_no_pending_responses()
     assert out["evaluation"] == "NOT_APPLICABLE" and out["matched"] == []
+
+
+@pytest.mark.parametrize("event,reason", [
+    (config_event("maid-someone-else"), 'configRuleName is "maid-someone-else", not its Config rule'),
+    ({k: v for k, v in config_event().items() if k != "configRuleName"}, "no configRuleName"),
+    (dict(config_event(), invokingEvent="{not json"), "invokingEvent is not JSON"),
+    (dict(config_event(), invokingEvent=json.dumps({"messageType": "ScheduledNotification"})),
+     'messageType is "ScheduledNotification"'),
+    (fixture("cloudtrail-run-instances.json"), "no configRuleName"),
+])
+def test_config_rule_function_runs_only_on_its_rule_invocations(function, event, reason):
+    """No evaluation is put (the Stubber has no response queued: any call would fail)."""
+    function({"name": "ec2-owner", "resource": "ec2", "mode": {"type": "config-rule"},
+              "filters": [{"tag:Owner": "absent"}]})
+    handler._runtime = handler.Runtime(handler.load_config(), lambda_context())
+    with Stubber(handler._runtime.ctx.session_factory.client("config")):
+        out = handler.handler(event, lambda_context())
+    assert out["status"] == "skipped" and reason in out["reason"], out
+    assert out["reason"].startswith("not delivered: ")
 
 
 def test_member_role_builds_a_policy_per_member_account(function):

@@ -1,5 +1,5 @@
 """``maid run --event``: event-mode policies run in-process on one event through the handler's
-per-event code path; one line per policy says whether its EventBridge rule matches."""
+per-event code path; one line per policy says whether its trigger delivers the event."""
 import json
 import pathlib
 import textwrap
@@ -67,7 +67,7 @@ ON_PENDING = {"name": "on-pending", "resource": "ec2",
 POLL = {"name": "poll", "resource": "ec2"}
 
 
-def test_each_policy_says_whether_its_pattern_matches(ctx, ec2, tmp_path):
+def test_each_policy_says_whether_its_trigger_delivers_the_event(ctx, ec2, tmp_path):
     ctx._account_id = ACCOUNT
     owned = run_instances(ec2, tags={"Owner": "me"})[0]
     loose = run_instances(ec2)[0]
@@ -78,8 +78,9 @@ def test_each_policy_says_whether_its_pattern_matches(ctx, ec2, tmp_path):
     assert code == 0, echo.errors
     assert echo.lines == [
         "stop-untagged: pattern matches; 1 ec2 resource(s) matched, stop: 1 ok",
-        "on-pending: pattern does not match; skipped: event does not match the policy's event pattern",
-        "poll: pull mode, not run on events",
+        'on-pending: not delivered: detail-type is "AWS API Call via CloudTrail"; the pattern '
+        'wants "EC2 Instance State-change Notification"',
+        "poll: not delivered: pull mode",
     ]
     assert state(ec2, loose) == "stopped" and state(ec2, owned) == "running"
     out = json.loads((tmp_path / "out" / "stop-untagged" / "resources.json").read_text())

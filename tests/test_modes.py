@@ -200,8 +200,24 @@ def test_other_mode_rules():
     assert pattern.matches(gd, fixture("guardduty-finding-ec2.json"))
     assert make({"type": "guard-duty"}, "iam-user").rule()["pattern"]["detail"] == {
         "resource": {"resourceType": ["AccessKey"]}}
-    assert make({"type": "config-rule"}).rule() == {
-        "config-rule": {"resource-types": ["AWS::EC2::Instance"]}}
+    assert make({"type": "periodic", "schedule": "rate(1 day)", "pattern": {"source": ["aws.ec2"]}}).rule() == {
+        "schedule": "rate(1 day)", "pattern": {"source": ["aws.ec2"]}}
+
+
+def test_config_rule_mode_deploys_a_config_rule_and_its_permission():
+    from cloudmaid.mu.awsconfig import ConfigRule
+    from cloudmaid.mu.models import Function, Permission
+    fn = Function(name="maid-p", role="arn:aws:iam::123456789012:role/r", handler="h",
+                  runtime="python3.11", memory=512, timeout=900, description="d", code_sha256="x",
+                  tags={"maid-policy": "p"})
+    permission, rule = make({"type": "config-rule"}).models(fn)
+    assert permission == Permission(function="maid-p", statement_id="maid-p",
+                                    principal="config.amazonaws.com", source_account="123456789012")
+    assert rule == ConfigRule(name="maid-p", description="d", function="maid-p",
+                              resource_types=("AWS::EC2::Instance",), tags={"maid-policy": "p"},
+                              message_types=("ConfigurationItemChangeNotification",
+                                             "OversizedConfigurationItemChangeNotification"))
+    assert set(modes.get("config-rule").model_types()) == {Permission, ConfigRule}
 
 
 def test_every_event_mode_declares_the_common_schema():
@@ -257,7 +273,16 @@ def test_valid_modes_have_no_problems():
      "unknown instance state 'started'"),
     ({"type": "asg-instance-state", "events": ["launch-succes"]}, {"resource": "asg"},
      ("events", 0), "did you mean 'launch-success'"),
-    ({"type": "guard-duty"}, {"resource": "s3"}, (), "guard-duty mode supports"),
+    ({"type": "guard-duty"}, {"resource": "s3"}, (),
+     "guard-duty mode supports resources account, ec2, iam-user, not 's3'"),
+    ({"type": "asg-instance-state", "events": ["launch-success"]}, {}, (),
+     "asg-instance-state mode needs resource 'asg'"),
+    ({"type": "ec2-instance-state", "events": ["pending"]}, {"resource": "ebs"}, (),
+     "ec2-instance-state mode needs resource 'ec2'"),
+    ({"type": "cloudtrail", "events": ["RunInstances", "CreateDBInstance"]}, {}, ("events", 1),
+     "CloudTrail shortcut 'CreateDBInstance' is for resource 'rds', not 'ec2'"),
+    ({"type": "cloudtrail", "events": ["CreateVolume"]}, {"resource": "ebs-snapshot"}, ("events", 0),
+     "CloudTrail shortcut 'CreateVolume' is for resource 'ebs', not 'ebs-snapshot'"),
     ({"type": "config-rule"}, {"resource": "ami"}, (), "does not record resource type 'ami'"),
     ({"type": "periodic", "schedule": "rate(1 day)"}, {"name": "x" * 60}, (),
      "is 65 characters; Lambda allows 64"),
@@ -280,6 +305,24 @@ def test_valid_modes_have_no_problems():
 def test_validation_problems(mode, kw, path, fragment):
     found = problems(mode, **kw)
     assert any(p == path and fragment in m for p, m in found), found
+
+
+def test_jmespath_problem_is_one_complete_line():
+    (path, message), = problems({"type": "cloudtrail", "events": [
+        {"source": "ec2.amazonaws.com", "event": "X", "ids": "x["}]})
+    assert "\n" not in message and not message.endswith(":")
+    assert message.startswith("invalid JMESPath 'x[': ")
+
+
+def test_every_shortcut_validates_on_its_own_resource_type():
+    for name, row in trail.SHORTCUTS.items():
+        assert problems({"type": "cloudtrail", "events": [name]}, resource=row["resource"]) == [], name
+
+
+def test_a_mode_without_role_validates_as_in_custodian():
+    """Custodian's schema accepts an event mode without role (a dry run or --event needs none);
+    deploying it is refused before any API call (tests/test_deploy.py)."""
+    assert problems({"type": "cloudtrail", "events": ["RunInstances"]}) == []
 
 
 def test_exact_limits_are_accepted():

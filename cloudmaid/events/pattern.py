@@ -49,6 +49,49 @@ def _match_object(pattern, value):
     return True
 
 
+def mismatch(pattern, event):
+    """Why ``event`` does not match ``pattern``, naming the first field that fails
+    (``detail-type is "X"; the pattern wants "Y"``), or None when it matches. Top-level fields
+    are checked before nested objects: a wrong ``detail-type`` says more than a missing
+    ``detail`` field."""
+    if not isinstance(event, dict):
+        return f"the event is a {type(event).__name__}, not an object"
+    return _why(pattern, event, ())
+
+
+def _why(pattern, value, path):
+    for key, sub in sorted(pattern.items(), key=lambda kv: (not isinstance(kv[1], list), kv[0])):
+        if key == "$or":
+            if not any(_match_object(alt, value) for alt in sub):
+                return f"{_dotted(path) or 'the event'} matches none of the pattern's $or alternatives"
+            continue
+        p = path + (key,)
+        field = value.get(key, _MISSING) if isinstance(value, dict) else _MISSING
+        if isinstance(sub, dict):
+            # an absent (or non-object) field behaves as an object without fields
+            why = _why(sub, field if isinstance(field, dict) else {}, p)
+            if why:
+                return why
+        elif not _match_leaf(sub, field):
+            wants = _wants(sub)
+            if field is _MISSING:
+                return f"the event has no {_dotted(p)}; the pattern wants {wants}"
+            return f"{_dotted(p)} is {json.dumps(field, sort_keys=True)}; the pattern wants {wants}"
+    return None
+
+
+def _dotted(path):
+    return ".".join(str(p) for p in path)
+
+
+def _wants(matchers, shown=4):
+    text = [json.dumps(m, sort_keys=True) for m in matchers]
+    if len(text) == 1:
+        return text[0]
+    more = f", ... ({len(text)} in all)" if len(text) > shown else ""
+    return "one of " + ", ".join(text[:shown]) + more
+
+
 def _only_absent_ok(sub):
     """A nested pattern applied to an absent object: matches only if every leaf accepts absence."""
     for key, v in sub.items():

@@ -3,8 +3,8 @@
 A cloudtrail-mode policy may name a shortcut (``RunInstances``) instead of spelling out
 ``{source, event, ids}``. ``ids`` is a JMESPath relative to the event's ``detail`` (Cloud
 Custodian's convention); ``event`` is the real CloudTrail eventName when it differs from the
-shortcut name; ``resource`` is the policy resource type the ids usually belong to (docs only:
-ids are filtered by the policy's own type at run time).
+shortcut name; ``resource`` is the policy resource type the ids belong to: a cloudtrail-mode
+policy of another type may not use the shortcut (its ids would never name one of its resources).
 """
 
 SHORTCUTS = {

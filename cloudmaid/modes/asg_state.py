@@ -1,7 +1,7 @@
 """asg-instance-state: the policy runs on Auto Scaling instance launch/terminate events; the
 resource is the group."""
 from ..errors import EventError
-from .core import COMMON_SCHEMA, EventMode, modes
+from .core import COMMON_SCHEMA, PatternMode, modes
 
 #: mode event name -> EventBridge detail-type
 DETAIL_TYPES = {
@@ -13,13 +13,13 @@ DETAIL_TYPES = {
 
 
 @modes.register("asg-instance-state")
-class ASGInstanceStateMode(EventMode):
+class ASGInstanceStateMode(PatternMode):
     schema = {**COMMON_SCHEMA, "events": {"type": "array", "items": {"enum": list(DETAIL_TYPES)}}}
+    for_resources = ("asg",)
 
-    def rule(self):
-        p = {"source": ["aws.autoscaling"],
-             "detail-type": sorted({DETAIL_TYPES.get(e, e) for e in self.data.get("events") or ()})}
-        return self.pattern_rule(p)
+    def base_pattern(self):
+        return {"source": ["aws.autoscaling"],
+                "detail-type": sorted({DETAIL_TYPES.get(e, e) for e in self.data.get("events") or ()})}
 
     def ids(self, event):
         name = (event.get("detail") or {}).get("AutoScalingGroupName")

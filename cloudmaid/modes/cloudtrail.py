@@ -6,9 +6,10 @@
 """
 import jmespath
 
-from ..errors import EventError
+from ..errors import EventError, jmespath_message
 from ..events import trail
-from .core import COMMON_SCHEMA, EventMode, modes, suggest
+from ..suggest import did_you_mean
+from .core import COMMON_SCHEMA, PatternMode, modes
 
 EVENT_SPEC = {"type": "object", "required": ["event", "source", "ids"],
               "additionalProperties": False,
@@ -17,7 +18,7 @@ EVENT_SPEC = {"type": "object", "required": ["event", "source", "ids"],
 
 
 @modes.register("cloudtrail")
-class CloudTrailMode(EventMode):
+class CloudTrailMode(PatternMode):
     schema = {**COMMON_SCHEMA,
               "events": {"type": "array", "items": {"oneOf": [{"type": "string"}, EVENT_SPEC]}}}
     required = ("events",)
@@ -31,7 +32,7 @@ class CloudTrailMode(EventMode):
                 out.append(row)
         return out
 
-    def rule(self):
+    def base_pattern(self):
         specs = self.specs()
         sources = sorted({s["source"] for s in specs})
         p = {"detail-type": sorted({trail.detail_type(s) for s in sources}),
@@ -40,9 +41,10 @@ class CloudTrailMode(EventMode):
         buses = {trail.eventbridge_source(s) for s in sources}
         if None not in buses:
             p["source"] = sorted(buses)
-        return self.pattern_rule(p)
+        return p
 
     def skip_reason(self, event):
+        # delivered (the rule matches failed calls too), but there is nothing to act on
         reason = super().skip_reason(event)
         if reason:
             return reason
@@ -73,12 +75,19 @@ class CloudTrailMode(EventMode):
         if not events:
             out.append((("events",), "cloudtrail mode needs at least one event"))
             return out
+        rtype = self.resource_type
         for i, e in enumerate(events):
             if isinstance(e, str):
-                if trail.lookup(e) is None:
+                row = trail.lookup(e)
+                if row is None:
                     out.append((("events", i), f"unknown CloudTrail shortcut '{e}'"
-                                f"{suggest(e, trail.SHORTCUTS)}; use a {{source, event, ids}} "
+                                f"{did_you_mean(e, trail.SHORTCUTS)}; use a {{source, event, ids}} "
                                 f"entry for other API calls"))
+                elif isinstance(rtype, str) and row["resource"] != rtype:
+                    # its ids name another type's resources: the policy would never match
+                    out.append((("events", i), f"CloudTrail shortcut '{e}' is for resource "
+                                f"'{row['resource']}', not '{rtype}'; use a {{source, event, ids}} "
+                                f"entry whose ids name {rtype} resources"))
             elif isinstance(e, dict):
                 missing = [k for k in ("source", "event", "ids") if not e.get(k)]
                 if missing:
@@ -86,9 +95,8 @@ class CloudTrailMode(EventMode):
                 if isinstance(e.get("ids"), str):
                     try:
                         jmespath.compile(e["ids"])
-                    except jmespath.exceptions.ParseError as err:
-                        out.append((("events", i, "ids"), f"invalid JMESPath '{e['ids']}': "
-                                    f"{str(err).splitlines()[0]}"))
+                    except jmespath.exceptions.JMESPathError as err:
+                        out.append((("events", i, "ids"), jmespath_message(e["ids"], err)))
             else:
                 out.append((("events", i), "expected a shortcut name or {source, event, ids}"))
         return out

@@ -23,6 +23,9 @@ CONFIG_TYPES = {
     "elb": "AWS::ElasticLoadBalancing::LoadBalancer",
 }
 GONE = ("ResourceDeleted", "ResourceNotRecorded", "ResourceDeletedNotRecorded")
+#: what the rule listens to: oversized items come as a summary, which this mode handles by
+#: describing the resource (AWS's console subscribes to both too)
+MESSAGE_TYPES = ("ConfigurationItemChangeNotification", "OversizedConfigurationItemChangeNotification")
 
 
 @modes.register("config-rule")
@@ -32,17 +35,37 @@ class ConfigRuleMode(EventMode):
 
     @property
     def config_type(self):
-        rtype = getattr(self.policy, "resource_type", None) or (self.policy.data or {}).get("resource")
-        return CONFIG_TYPES.get(rtype)
+        return CONFIG_TYPES.get(self.resource_type)
 
-    def rule(self):
-        # not an EventBridge rule: Config invokes the function (a custom Config rule)
-        return {"config-rule": {"resource-types": [self.config_type] if self.config_type else []}}
+    # -- the trigger: a custom Config rule named after the function invokes it --------------
+    @classmethod
+    def model_types(cls):
+        from ..mu import awsconfig
+        return awsconfig.MODEL_TYPES
 
-    def skip_reason(self, event):
-        if not isinstance(event, dict) or not isinstance(event.get("invokingEvent"), str):
-            return "not an AWS Config rule invocation (no invokingEvent)"
-        return None
+    def models(self, function):
+        from ..mu import awsconfig
+        return awsconfig.config_rule_models(
+            function, resource_types=[self.config_type] if self.config_type else [],
+            message_types=MESSAGE_TYPES)
+
+    def delivery(self, event):
+        """Config invokes the function with its rule's name and the configuration item, as
+        JSON text, of a change it subscribes to."""
+        rule = self.function_name
+        name = event.get("configRuleName")
+        if name != rule:
+            return False, (f"configRuleName is {json.dumps(name)}, not its Config rule '{rule}'"
+                           if name is not None else "not an AWS Config rule invocation (no configRuleName)")
+        try:
+            invoking = json.loads(event["invokingEvent"])
+        except (KeyError, TypeError, ValueError):
+            return False, "not an AWS Config rule invocation (invokingEvent is not JSON text)"
+        kind = invoking.get("messageType") if isinstance(invoking, dict) else None
+        if kind not in MESSAGE_TYPES:
+            return False, (f"invokingEvent messageType is {json.dumps(kind)}; its Config rule "
+                           f"subscribes to {', '.join(MESSAGE_TYPES)}")
+        return True, f"AWS Config rule {rule}"
 
     @staticmethod
     def invoking(event):
@@ -101,8 +124,7 @@ class ConfigRuleMode(EventMode):
     def validate(self):
         out = super().validate()
         if not self.config_type:
-            out.append(((), f"AWS Config does not record resource type "
-                            f"'{getattr(self.policy, 'resource_type', None) or self.policy.data.get('resource')}'"))
+            out.append(((), f"AWS Config does not record resource type '{self.resource_type}'"))
         if "pattern" in self.data:
             out.append((("pattern",), "AWS Config rules do not use event patterns"))
         return out

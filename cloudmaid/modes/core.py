@@ -1,17 +1,44 @@
 """Mode base and registry, the pull (poll) mode, and the base of the event modes.
 
 A mode decides how resources enter the pipeline: pull/periodic list them; event modes read
-ids out of an event and fetch those. Event modes also render the EventBridge rule they need
-(``rule()``), which mu/ deploys, and check their own keys (``validate()``).
+ids out of an event and fetch those. An event mode is also its policy's trigger: it declares
+the models that make events reach the function (``models``, deploy side: an EventBridge rule,
+a Config rule, ...), which events those deliver (``delivery``: one decision shared by the
+Lambda handler and ``maid run --event``) and checks its own keys (``validate``). mu/ reads
+these and knows no mode by name.
 """
+import functools
 import re
 import time
 
 from ..element import Element
 from ..errors import EventError
 from ..registry import Registry
+from ..suggest import did_you_mean
 
 modes = Registry("modes")
+
+PULL = "pull"
+DEFAULT_PREFIX = "maid-"
+
+
+def mode_type(policy_data):
+    """The mode type of a policy in its dict form (``pull`` when it names none)."""
+    mode = policy_data.get("mode") if isinstance(policy_data, dict) else None
+    return mode.get("type", PULL) if isinstance(mode, dict) else PULL
+
+
+def is_event_mode(policy_data):
+    """Whether a policy (its dict form) runs as its own Lambda function: every mode but pull."""
+    return mode_type(policy_data) != PULL
+
+
+def function_name(policy_data):
+    """The Lambda function (and trigger) name of a policy in its dict form:
+    ``function-prefix`` (default ``maid-``) + policy name."""
+    mode = policy_data.get("mode") if isinstance(policy_data, dict) else None
+    prefix = mode.get("function-prefix", DEFAULT_PREFIX) if isinstance(mode, dict) else DEFAULT_PREFIX
+    return f"{prefix}{policy_data.get('name') if isinstance(policy_data, dict) else ''}"
 
 
 class Mode(Element):
@@ -19,15 +46,20 @@ class Mode(Element):
     event_mode = False
 
     def __init__(self, data, policy):
-        super().__init__(data or {"type": "pull"}, policy.manager if policy else None)
+        super().__init__(data or {"type": PULL}, policy.manager if policy else None)
         self.policy = policy
+
+    @property
+    def resource_type(self):
+        """The policy's resource type, also when validation did not resolve it."""
+        return getattr(self.policy, "resource_type", None) or (getattr(self.policy, "data", None) or {}).get("resource")
 
     def resources(self, event=None):
         """The resources this execution considers, before filters."""
         return self.manager.resources()
 
 
-@modes.register("pull")
+@modes.register(PULL)
 class PullMode(Mode):
     pass
 
@@ -66,7 +98,6 @@ COMMON_SCHEMA = {
     "log": {"type": "boolean"},
 }
 
-DEFAULT_PREFIX = "maid-"
 FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}|\{account_id\}):role/[\w+=,.@/-]+$")
 ROLE_NAME = re.compile(r"^[\w+=,.@/-]{1,64}$")
@@ -80,6 +111,8 @@ class EventMode(Mode):
     """A policy deployed as its own Lambda function; subclasses say which events feed it."""
     event_mode = True
     schema = COMMON_SCHEMA
+    #: the policy resource types this mode can serve (None: any)
+    for_resources = None
     #: patched in tests; the handler's only sleep
     sleep = staticmethod(time.sleep)
 
@@ -90,7 +123,7 @@ class EventMode(Mode):
 
     @property
     def function_name(self):
-        return self.data.get("function-prefix", DEFAULT_PREFIX) + str(self.policy_name)
+        return function_name({"name": self.policy_name, "mode": self.data})
 
     def role_arn(self, account_id, partition="aws"):
         """The role as an ARN: a bare name is expanded with the account id."""
@@ -99,20 +132,34 @@ class EventMode(Mode):
             return role
         return f"arn:{partition}:iam::{account_id}:role/{role}"
 
-    def rule(self):
-        """``{"pattern": {...}}`` or ``{"schedule": "rate(...)"}``: what invokes the function."""
-        raise NotImplementedError
+    # -- the trigger (deploy side: these import mu/, which the Lambda zip does not carry) ----
+    @classmethod
+    def model_types(cls):
+        """The kinds of model ``models`` returns: what gc keeps for a policy in this mode."""
+        raise NotImplementedError(f"mode '{cls.type}' declares no trigger models")
+
+    def models(self, function):
+        """The models, in dependency order, that make this mode's events reach ``function``
+        (a mu.models.Function)."""
+        raise NotImplementedError(f"mode '{self.type}' declares no trigger models")
 
     # -- per event ----------------------------------------------------------------------------
-    def skip_reason(self, event):
-        """Why this event is not for this policy (a short sentence), or None."""
-        from ..events import pattern
+    def delivery(self, event):
+        """``(delivered, why)``: whether the deployed trigger would deliver ``event`` to the
+        function, and a short phrase saying why (or why not). The handler and ``maid run
+        --event`` both decide with this."""
+        raise NotImplementedError
+
+    def not_delivered(self, event):
+        """Why the trigger would not deliver ``event`` (a short phrase), or None."""
         if not isinstance(event, dict):
-            return f"event is a {type(event).__name__}, not an object"
-        p = self.rule().get("pattern")
-        if p and not pattern.matches(p, event):
-            return "event does not match the policy's event pattern"
-        return None
+            return f"the event is a {type(event).__name__}, not an object"
+        delivered, why = self.delivery(event)
+        return None if delivered else why
+
+    def skip_reason(self, event):
+        """Why the function does nothing with this event (a short phrase), or None."""
+        return self.not_delivered(event)
 
     def ids(self, event):
         """Resource ids named by the event; raises EventError when the event is malformed."""
@@ -161,12 +208,6 @@ class EventMode(Mode):
         """Called by the handler after the policy ran on an event (config-rule reports here)."""
         return None
 
-    def pattern_rule(self, base):
-        """``base`` merged with the policy's own ``pattern`` key, rendered canonically (sorted)
-        so that deploy plans never differ spuriously."""
-        from ..events import pattern
-        return {"pattern": pattern.canonical(pattern.merge(base, self.data.get("pattern")))}
-
     # -- validation ---------------------------------------------------------------------------
     def event_problems(self, choices, unknown):
         """``events`` must be a non-empty list drawn from ``choices``; ``unknown`` names one."""
@@ -176,11 +217,20 @@ class EventMode(Mode):
             out.append((("events",), f"{self.type} needs events: {', '.join(choices)}"))
         for i, e in enumerate(events or ()):
             if e not in choices:
-                out.append((("events", i), f"unknown {unknown} '{e}'{suggest(e, choices)}"))
+                out.append((("events", i), f"unknown {unknown} '{e}'{did_you_mean(e, choices)}"))
         return out
 
+    def resource_problems(self):
+        """The policy's resource type must be one this mode serves."""
+        rtype, allowed = self.resource_type, self.for_resources
+        if not allowed or not isinstance(rtype, str) or rtype in allowed:
+            return []
+        if len(allowed) == 1:
+            return [((), f"{self.type} mode needs resource '{allowed[0]}'")]
+        return [((), f"{self.type} mode supports resources {', '.join(sorted(allowed))}, not '{rtype}'")]
+
     def validate(self):
-        out = []
+        out = self.resource_problems()
         prefix = self.data.get("function-prefix", DEFAULT_PREFIX)
         name = self.function_name
         if len(name) > MAX_FUNCTION_NAME:
@@ -210,7 +260,41 @@ class EventMode(Mode):
         return out
 
 
-def suggest(word, choices):
-    import difflib
-    close = difflib.get_close_matches(str(word), list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+class RuleMode(EventMode):
+    """Invoked through an EventBridge rule named after the function (pattern or schedule)."""
+
+    def rule(self):
+        """``{"pattern": {...}}`` and/or ``{"schedule": "rate(...)"}``: the rule to deploy."""
+        raise NotImplementedError
+
+    @classmethod
+    def model_types(cls):
+        from ..mu import eventbridge
+        return eventbridge.MODEL_TYPES
+
+    def models(self, function):
+        from ..mu import eventbridge
+        return eventbridge.rule_models(function, **self.rule())
+
+
+class PatternMode(RuleMode):
+    """Invoked by an EventBridge rule whose pattern the subclass renders (``base_pattern``);
+    the policy's own ``pattern`` key is merged into it, as in Cloud Custodian."""
+
+    def base_pattern(self):
+        raise NotImplementedError
+
+    def rule(self):
+        """The merged pattern rendered canonically (sorted), so deploy plans never differ
+        spuriously."""
+        from ..events import pattern
+        return {"pattern": pattern.canonical(pattern.merge(self.base_pattern(), self.data.get("pattern")))}
+
+    @functools.cached_property
+    def _deployed_pattern(self):
+        return self.rule()["pattern"]     # the mode's data does not change once parsed
+
+    def delivery(self, event):
+        from ..events import pattern
+        why = pattern.mismatch(self._deployed_pattern, event)
+        return (True, "pattern matches") if why is None else (False, why)

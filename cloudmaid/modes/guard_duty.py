@@ -2,7 +2,7 @@
 import jmespath
 
 from ..errors import EventError
-from .core import COMMON_SCHEMA, EventMode, modes
+from .core import COMMON_SCHEMA, PatternMode, modes
 
 #: resource type -> (JMESPath of the id in the event, the finding's resourceType)
 TARGETS = {
@@ -13,19 +13,16 @@ TARGETS = {
 
 
 @modes.register("guard-duty")
-class GuardDutyMode(EventMode):
+class GuardDutyMode(PatternMode):
     schema = dict(COMMON_SCHEMA)
+    for_resources = tuple(TARGETS)
 
-    @property
-    def resource_type(self):
-        return getattr(self.policy, "resource_type", None) or (self.policy.data or {}).get("resource")
-
-    def rule(self):
+    def base_pattern(self):
         p = {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"]}
         kind = TARGETS.get(self.resource_type, (None, None))[1]
         if kind:
             p["detail"] = {"resource": {"resourceType": [kind]}}
-        return self.pattern_rule(p)
+        return p
 
     def member_account(self, event):
         return (event.get("detail") or {}).get("accountId") or event.get("account")
@@ -47,10 +44,3 @@ class GuardDutyMode(EventMode):
             for r in found:
                 r["c7n:AccessKeys"] = {"AccessKeyId": key}
         return found
-
-    def validate(self):
-        out = super().validate()
-        if self.resource_type not in TARGETS:
-            out.append(((), f"guard-duty mode supports resources {', '.join(sorted(TARGETS))}, "
-                            f"not '{self.resource_type}'"))
-        return out

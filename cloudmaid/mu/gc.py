@@ -1,17 +1,20 @@
-"""``maid gc POLICY.yml...``: remove the functions and rules we deployed for policies that are no
-longer in the given files (or no longer event-mode, or renamed by a new function-prefix).
+"""``maid gc POLICY.yml...``: remove the functions and triggers we deployed for policies that are
+no longer in the given files (or no longer event-mode, or renamed by a new function-prefix).
 
-Only what carries our TAG_POLICY tag is considered. A policy that changed trigger kind leaves the
-other kind behind: an EventBridge rule of a policy now in ``config-rule`` mode, or the AWS Config
-rule of one that left it, is stale too (the function stays). Deleting a function also deletes its
-resource policy, hence the EventBridge invoke permission; a rule loses its targets first, as
-EventBridge requires. Plan, then apply: ``--plan`` prints the removals and changes nothing.
+Only what carries our TAG_POLICY tag is considered. The trigger kinds to look for are those the
+registered modes declare (``model_types``) that can list what is ours (``ours``); triggers are
+named after their function. A policy that changed trigger kind leaves the other kind behind:
+the EventBridge rule of a policy whose mode now deploys an AWS Config rule (or the other way
+round) is stale too (the function stays). Deleting a function also deletes its resource
+policy, hence the invoke permission; a rule loses its targets first, as EventBridge requires.
+Plan, then apply: ``--plan`` prints the removals and changes nothing.
 """
 import sys
 
 from botocore.exceptions import ClientError
 
-from ..modes.core import DEFAULT_PREFIX
+from .. import modes as mode_registry
+from ..modes.core import function_name, is_event_mode, mode_type
 from . import planner, remote
 from .executor import apply_plan
 
@@ -20,47 +23,48 @@ def _echo(message, err=False):
     print(message, file=sys.stderr if err else sys.stdout)
 
 
-CONFIG_MODE = "config-rule"
-
-
-def wanted_modes(specs):
-    """``{function name: mode type}`` of what the files still deploy (event-mode policies)."""
-    names = {}
+def wanted(specs):
+    """``{function name: trigger model kinds}`` of what the files still deploy (event-mode
+    policies); the kinds are None for a mode this cloudmaid does not know (keep everything)."""
+    mode_registry.load()
+    out = {}
     for spec in specs:
-        mode = spec.data.get("mode") or {}
-        if isinstance(mode, dict) and mode.get("type", "pull") != "pull":
-            names[mode.get("function-prefix", DEFAULT_PREFIX) + str(spec.data.get("name"))] = mode.get("type")
-    return names
+        if is_event_mode(spec.data):
+            cls = mode_registry.modes.get(mode_type(spec.data))
+            out[function_name(spec.data)] = frozenset(cls.model_types()) if cls else None
+    return out
 
 
-def wanted_functions(specs):
-    """Function names the files still deploy (event-mode policies only)."""
-    return set(wanted_modes(specs))
+def trigger_kinds():
+    """Every trigger model kind a registered mode deploys that can list what is ours, in a
+    stable order."""
+    mode_registry.load()
+    kinds = set()
+    for name in mode_registry.modes.all_names():
+        cls = mode_registry.modes.get(name)
+        if cls.event_mode:
+            kinds.update(k for k in cls.model_types() if callable(getattr(k, "ours", None)))
+    return sorted(kinds, key=lambda k: k.__name__)
 
 
 def plan_gc(session_factory, keep, prefix=None):
-    """``keep``: function names still deployed, or ``{name: mode type}`` (wanted_modes) to also
-    drop the trigger a policy no longer uses."""
-    modes = keep if isinstance(keep, dict) else None
+    """``keep``: ``wanted(specs)``. Plans the removal of every function not kept and of every
+    trigger whose function is not kept or whose kind its policy's mode no longer deploys."""
+    def considered(name):
+        return prefix is None or name.startswith(prefix)
 
-    def stale(name, config=None):
-        if prefix is not None and not name.startswith(prefix):
-            return False
-        if name not in keep:
-            return True
-        return modes is not None and config is not None and (modes[name] == CONFIG_MODE) != config
-    functions = [f for f in remote.our_functions(session_factory) if stale(f[0])]
-    rules = [(r, ids) for r, ids in remote.our_rules(session_factory) if stale(r.name, config=False)]
-    config_rules = [r.name for r in remote.our_config_rules(session_factory) if stale(r.name, config=True)]
-    return planner.plan_removal(function_names=[name for name, _, _ in functions], rules=rules,
-                                config_rules=config_rules)
+    triggers = [steps for kind in trigger_kinds() for name, steps in kind.ours(session_factory)
+                if considered(name) and (name not in keep or (keep[name] is not None and kind not in keep[name]))]
+    functions = [name for name, _, _ in remote.our_functions(session_factory)
+                 if considered(name) and name not in keep]
+    return planner.plan_removal(function_names=functions, triggers=triggers)
 
 
 def gc(specs, ctx, plan_only=False, echo=_echo, prefix=None):
     """Remove (or with ``plan_only`` print) what stale policies left deployed; exit code."""
     label = f"gc in {ctx.region}"
     try:
-        steps = plan_gc(ctx.session_factory, wanted_modes(specs), prefix)
+        steps = plan_gc(ctx.session_factory, wanted(specs), prefix)
     except ClientError as e:
         err = e.response.get("Error", {})
         echo(f"{label}: listing deployed functions and rules failed: {err.get('Code')}: {err.get('Message')}", err=True)

@@ -141,6 +141,11 @@ def process(policy, event, lambda_context=None):
     record = {"policy": policy.name, "mode": mode.type, "resource": policy.resource_type,
               "request_id": getattr(lambda_context, "aws_request_id", None)}
     try:
+        # the trigger's own decision, the same ``maid run --event`` makes: whatever else
+        # invokes the function (a test invoke, a replay) runs only what the trigger would
+        reason = mode.not_delivered(event)
+        if reason:
+            return _emit(record, "skipped", reason=f"not delivered: {reason}")
         reason = mode.skip_reason(event)
         if reason:
             return _emit(record, "skipped", reason=reason)

@@ -1,11 +1,16 @@
-"""``maid run --event EVENT.json POLICY.yml``: run event-mode policies in-process on one event,
-through the deployed handler's own per-event code path (handler.process), and say whether each
-policy's EventBridge rule would have delivered the event at all."""
+"""``maid run --event EVENT.json POLICY.yml``: run, in-process, the event-mode policies whose
+deployed trigger would deliver the event, through the deployed handler's own per-event code
+path (handler.process). The others -- and pull-mode policies -- print why the event would not
+reach them and run nothing: no describe, no action.
+
+The delivery decision is the mode's own (``mode.delivery``), the one the deployed handler
+makes. A file that was read fine but reached no policy is exit code 0: nothing failed.
+"""
 import json
 import uuid
 
 from ..errors import PolicyError
-from ..events import pattern as patterns
+from ..modes.core import is_event_mode
 from ..policy import Policy
 from . import handler
 
@@ -25,18 +30,6 @@ class LocalLambdaContext:
         return self._timeout_ms
 
 
-def describe_rule(mode, event):
-    """(label, matched) for the mode's rule against the event; matched is None when the policy
-    is not invoked by an EventBridge pattern (schedules, Config rules)."""
-    rule = mode.rule()
-    if "pattern" in rule:
-        ok = patterns.matches(rule["pattern"], event)
-        return ("pattern matches" if ok else "pattern does not match"), ok
-    if "schedule" in rule:
-        return f"schedule {rule['schedule']}", None
-    return "invoked by AWS Config", None
-
-
 def summary(result):
     status = result["status"]
     if status in ("skipped", "invalid"):
@@ -52,8 +45,9 @@ def summary(result):
 
 
 def run_event_file(specs, ctx, event_file, echo):
-    """Run each event-mode policy of ``specs`` on the event in ``event_file``; one line per
-    policy. Returns the exit code: 1 when an event cannot be read or used, or a policy failed."""
+    """Run each policy of ``specs`` whose trigger delivers the event in ``event_file``; one line
+    per policy. Returns the exit code: 1 when the event cannot be read, a delivered event cannot
+    be used, or a policy failed; 0 otherwise, also when the event reached no policy."""
     try:
         with open(event_file) as fh:
             event = json.load(fh)
@@ -65,8 +59,8 @@ def run_event_file(specs, ctx, event_file, echo):
         return 1
     code = 0
     for spec in specs:
-        if (spec.data.get("mode") or {}).get("type", "pull") == "pull":
-            echo(f"{spec.name}: pull mode, not run on events")
+        if not is_event_mode(spec.data):
+            echo(f"{spec.name}: not delivered: pull mode")
             continue
         try:
             policy = Policy(spec.data, ctx)
@@ -74,7 +68,10 @@ def run_event_file(specs, ctx, event_file, echo):
             echo(f"{spec.source.file}:{spec.line(*e.path)}: policy '{spec.name}': {e.message}", err=True)
             code = 1
             continue
-        label, _ = describe_rule(policy.mode, event)
+        delivered, label = policy.mode.delivery(event)
+        if not delivered:
+            echo(f"{spec.name}: not delivered: {label}")
+            continue
         lambda_ctx = LocalLambdaContext(policy.mode.function_name, ctx.region, ctx.account_id,
                                         ctx.partition)
         try:

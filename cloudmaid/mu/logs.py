@@ -4,20 +4,15 @@ import sys
 
 from botocore.exceptions import ClientError
 
-from ..modes.core import DEFAULT_PREFIX
+from ..modes.core import function_name, is_event_mode
 
 
 def _echo(message, err=False):
     print(message, file=sys.stderr if err else sys.stdout)
 
 
-def function_name(spec):
-    mode = spec.data.get("mode") or {}
-    return mode.get("function-prefix", DEFAULT_PREFIX) + str(spec.data.get("name"))
-
-
 def log_group(spec):
-    return f"/aws/lambda/{function_name(spec)}"
+    return f"/aws/lambda/{function_name(spec.data)}"
 
 
 def format_event(e):
@@ -44,8 +39,7 @@ def logs(specs, ctx, name, echo=_echo, start=None):
         echo(f"no policy named '{name}' in the given files", err=True)
         return 1
     spec = found[0]
-    mode = spec.data.get("mode") or {}
-    if mode.get("type", "pull") == "pull":
+    if not is_event_mode(spec.data):
         echo(f"{spec.source.file}:{spec.line()}: policy '{name}' is not an event-mode policy: "
              "it has no function and no logs", err=True)
         return 1

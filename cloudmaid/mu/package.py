@@ -19,12 +19,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 # Modules only the CLI / deploy side needs; they would drag in yaml, jsonschema or click, or
 # are simply dead weight in a function. Never shipped, even if a runtime module names them in
-# a function-level import (that code path cannot run in a function).
-EXCLUDED = frozenset({
+# a function-level import (that code path cannot run in a function): of mu/, a function needs
+# only its handler (a mode's deploy-side ``models`` imports mu/ lazily).
+CLI_SIDE = frozenset({
     "cli.py", "loader.py", "validate.py", "schema.py", "report.py", "progress.py", "runner.py",
-    "mu/package.py", "mu/models.py", "mu/remote.py", "mu/planner.py", "mu/executor.py",
-    "mu/deploy.py", "mu/gc.py", "mu/logs.py", "mu/local.py",
 })
+MU_SHIPPED = frozenset({"mu/__init__.py", "mu/handler.py"})
+EXCLUDED = CLI_SIDE | frozenset(
+    f"mu/{name}" for name in os.listdir(os.path.join(ROOT, PACKAGE, "mu"))
+    if name.endswith(".py") and f"mu/{name}" not in MU_SHIPPED)
 EXCLUDED_DIRS = frozenset({"sandbox", "__pycache__"})
 DATA_SUFFIXES = (".py", ".json")
 

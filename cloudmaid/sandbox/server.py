@@ -4,6 +4,7 @@ Configured the way event mode needs it: Lambda in moto's no-Docker mode (functio
 created and described; we run their code ourselves, see deliver.py), no default AMIs (they
 make every first EC2 call slow), and an IAM role the deployed functions can name.
 """
+import errno
 import json
 import logging
 import os
@@ -31,14 +32,22 @@ class SandboxError(Exception):
 
 
 def _check_port(port):
-    # moto's server thread would die on a busy port and leave start() waiting forever
+    """One line for a port the server cannot listen on (moto's server thread would die on it
+    and leave start() waiting forever)."""
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        raise SandboxError(f"port {port} is not a TCP port: use 1-65535, or 0 for a free one")
     if not port:
         return
     with socket.socket() as s:
+        # as werkzeug's server does, so a port left in TIME_WAIT by a previous run is usable
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
-        except OSError:
-            raise SandboxError(f"port {port} on 127.0.0.1 is in use; pick another with --port") from None
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                raise SandboxError(f"port {port} on 127.0.0.1 is in use; "
+                                   "pick another with --port") from None
+            raise SandboxError(f"cannot listen on 127.0.0.1:{port}: {e.strerror or e}") from None
 
 
 class SandboxSession(boto3.Session):
