@@ -7,6 +7,7 @@ resource types (s3, ...) run in one region of the run, as Cloud Custodian does, 
 and act once per account.
 """
 import dataclasses
+import logging
 import os
 from dataclasses import dataclass, field
 
@@ -119,6 +120,11 @@ def run_one(spec, ctx, echo):
         return 1
     except ResourceFetchError as e:
         echo(f"{spec.name}: failed in {ctx.region}: {e}", err=True)
+        return 1
+    except Exception as e:  # one policy's bug or a malformed answer must not stop the others
+        logging.getLogger("cloudmaid.runner").debug("policy %s failed", spec.name, exc_info=True)
+        text = (str(e).strip().splitlines() or [""])[0]
+        echo(f"{spec.name}: failed in {ctx.region}: {type(e).__name__}: {text}", err=True)
         return 1
     if meta is None:
         echo(f"{spec.name}: skipped in {ctx.region}: conditions not met")

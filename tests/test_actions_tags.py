@@ -172,7 +172,7 @@ def test_mark_for_op_formats(ctx, ec2):
          "msg": "start {op} on {action_date} {keep}"}])
     assert tags_of(ec2, iid) == {
         "maid_status": "Resource does not meet policy: stop@2026/01/12",
-        "t_default": "Resource does not meet policy: terminate@2026/01/10",
+        "t_default": "Resource does not meet policy: terminate@2026/01/14",   # 4 days
         "t_hours": "Resource does not meet policy: stop@2026/01/10 2030 EST",
         "t_iana": "Resource does not meet policy: stop@2026/01/12 0900 JST",
         "t_msg": "start start on 2026/01/11 {keep}",

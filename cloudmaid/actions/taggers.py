@@ -70,7 +70,9 @@ class Tagger:
     def add(self, resources, tags):
         raise NotImplementedError
 
-    def remove(self, resources, keys):
+    def remove(self, resources, keys, values=None):
+        """Delete ``keys``; a key in ``values`` only while it still has that value (where
+        the service can say so)."""
         raise NotImplementedError
 
     def bad_ids(self, error, ids):
@@ -93,9 +95,10 @@ class Ec2Tagger(Tagger):
         self.manager.client().create_tags(
             Resources=self.ids(resources), Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
 
-    def remove(self, resources, keys):
-        self.manager.client().delete_tags(
-            Resources=self.ids(resources), Tags=[{"Key": k} for k in keys])
+    def remove(self, resources, keys, values=None):
+        values = values or {}
+        self.manager.client().delete_tags(Resources=self.ids(resources), Tags=[
+            {"Key": k, "Value": values[k]} if k in values else {"Key": k} for k in keys])
 
     def bad_ids(self, error, ids):
         err = error.response.get("Error", {})
@@ -119,7 +122,7 @@ class S3Tagger(Tagger):
         region = bucket_region(bucket) or self.manager.ctx.region
         return self.manager.client("s3", region)
 
-    def modify(self, bucket, add=None, remove=()):
+    def modify(self, bucket, add=None, remove=(), values=None):
         client = self.client(bucket)
         name = bucket["Name"]
         try:
@@ -128,7 +131,9 @@ class S3Tagger(Tagger):
             if e.response.get("Error", {}).get("Code") != "NoSuchTagSet":
                 raise
             current = []
-        tags = {t["Key"]: t["Value"] for t in current if t["Key"] not in remove}
+        values = values or {}
+        tags = {t["Key"]: t["Value"] for t in current if t["Key"] not in remove
+                or values.get(t["Key"], t["Value"]) != t["Value"]}
         tags.update(add or {})
         if tags:
             client.put_bucket_tagging(Bucket=name, Tagging={
@@ -141,14 +146,14 @@ class S3Tagger(Tagger):
         for b in resources:
             self.modify(b, add=tags)
 
-    def remove(self, resources, keys):
+    def remove(self, resources, keys, values=None):
         for b in resources:
-            self.modify(b, remove=set(keys))
+            self.modify(b, remove=set(keys), values=values)
 
     def rename(self, resources, old, new, value):
         """One read and one write per bucket (instead of an add and a remove)."""
         for b in resources:
-            self.modify(b, add={new: value}, remove={old})
+            self.modify(b, add={new: value}, remove={old}, values={old: value})
 
 
 def bucket_region(bucket):

@@ -96,16 +96,16 @@ class TagAction(Action):
 
 @actions.register("tag", aliases=("mark",))
 class Tag(TagAction):
-    """Set tags: ``key``/``value`` (or legacy ``tag``/``msg``) and/or a ``tags`` mapping."""
+    """Set tags: ``key``/``value`` (or legacy ``tag``) and/or a ``tags`` mapping. An empty or
+    false ``value`` is written as given ("", "False"); Custodian drops it."""
     schema = {"key": {"type": "string"}, "value": TAG_VALUE, "tag": {"type": "string"},
               "tags": {"type": "object", "additionalProperties": TAG_VALUE}}
     permissions = all_permissions("add")
 
     def spec(self):
         spec = dict(self.data.get("tags") or {})
-        value = self.data.get("value") or self.data.get("msg")
-        if value:
-            spec[self.data.get("key") or self.data.get("tag") or DEFAULT_TAG] = value
+        if self.data.get("value") is not None:
+            spec[self.data.get("key") or self.data.get("tag") or DEFAULT_TAG] = self.data["value"]
         return spec
 
     def validate(self):
@@ -204,16 +204,17 @@ class RenameTag(TagAction):
                 continue
             full = [r for r in group if len(taggers.tag_map(r)) >= self.max_tags]
             room = [r for r in group if len(taggers.tag_map(r)) < self.max_tags]
-            renamed += len(self.delete(self.create(room, new, value), old))
-            renamed += len(self.create(self.delete(full, old), new, value))
+            renamed += len(self.delete(self.create(room, new, value), old, value))
+            renamed += len(self.create(self.delete(full, old, value), new, value))
         self.result["succeeded"] = renamed
 
     def create(self, resources, key, value):
         return self.write(resources, lambda b: self.tagger.add(b, {key: value}),
                           lambda b: [taggers.set_tags(r, add={key: value}) for r in b])
 
-    def delete(self, resources, key):
-        return self.write(resources, lambda b: self.tagger.remove(b, [key]),
+    def delete(self, resources, key, value):
+        # with the value (as Custodian): a tag changed since the describe is kept
+        return self.write(resources, lambda b: self.tagger.remove(b, [key], {key: value}),
                           lambda b: [taggers.set_tags(r, remove=[key]) for r in b])
 
 
@@ -221,20 +222,24 @@ class RenameTag(TagAction):
 class MarkForOp(TagAction):
     """Tag resources with an operation due later: ``tag`` (default ``maid_status``) =
     ``msg`` with ``{op}`` and ``{action_date}`` filled in. ``days``/``hours`` from now in
-    ``tz`` (default utc); the date is ``%Y/%m/%d``, or ``%Y/%m/%d %H%M %Z`` with hours."""
+    ``tz`` (default utc), 4 days when neither is given (Custodian documents 4 days but marks
+    for today); the date is ``%Y/%m/%d``, or ``%Y/%m/%d %H%M %Z`` with hours."""
     schema = {"tag": {"type": "string"}, "msg": {"type": "string"},
               "days": {"type": "number", "minimum": 0}, "hours": {"type": "number", "minimum": 0},
               "tz": {"type": "string"}, "op": {"type": "string"}}
     permissions = all_permissions("add")
     default_template = "Resource does not meet policy: {op}@{action_date}"
+    default_days = 4
 
     def validate(self):
         return super().validate() + mark_problems(self.manager, self.data)
 
     def message(self, now):
         op = self.data.get("op", "stop")
-        when = action_date(now, self.data.get("days", 0), self.data.get("hours", 0),
-                           self.data.get("tz", "utc"))
+        days, hours = self.data.get("days"), self.data.get("hours")
+        if days is None and hours is None:
+            days = self.default_days
+        when = action_date(now, days or 0, hours or 0, self.data.get("tz", "utc"))
         template = self.data.get("msg", self.default_template)
         # only {op} and {action_date}: other braces are the user's text
         return re.sub(r"\{(op|action_date)\}",

@@ -83,13 +83,19 @@ class Snapshot(Action):
             tags = self.snapshot_tags(volume)
             if tags:
                 params["TagSpecifications"] = [{"ResourceType": "snapshot", "Tags": tags}]
-            self.result["snapshots"].append(client.create_snapshot(**params)["SnapshotId"])
+            try:
+                self.result["snapshots"].append(client.create_snapshot(**params)["SnapshotId"])
+            except ClientError as e:
+                if not gone(e, "InvalidVolume.NotFound"):
+                    raise
         self.each(resources, snap)
 
 
 @actions.register("delete", resources=("ebs",))
 class DeleteVolume(Action):
-    """DeleteVolume per volume; ``force: true`` first detaches an attached volume."""
+    """DeleteVolume per volume; ``force: true`` first force-detaches an attached volume
+    (from every instance, for a Multi-Attach volume) and waits until it is available. A
+    running instance's root volume cannot be detached: that volume fails alone."""
     schema = {"force": {"type": "boolean"}}
     permissions = ("ec2:DetachVolume", "ec2:DeleteVolume", "ec2:DescribeVolumes")
 
@@ -98,11 +104,11 @@ class DeleteVolume(Action):
 
         def delete(volume):
             try:
-                if self.data.get("force") and volume.get("Attachments"):
-                    attachment = volume["Attachments"][0]
-                    client.detach_volume(VolumeId=volume["VolumeId"], Force=True,
-                                         InstanceId=attachment["InstanceId"],
-                                         Device=attachment["Device"])
+                attachments = volume.get("Attachments") or ()
+                if self.data.get("force") and attachments:
+                    for a in attachments:
+                        client.detach_volume(VolumeId=volume["VolumeId"], Force=True,
+                                             InstanceId=a["InstanceId"], Device=a["Device"])
                     client.get_waiter("volume_available").wait(VolumeIds=[volume["VolumeId"]])
                 client.delete_volume(VolumeId=volume["VolumeId"])
             except ClientError as e:

@@ -7,6 +7,8 @@ and``, the default) or any of them (``or``). ``Ports``: the permission's range h
 the ports; ``OnlyPorts``: it allows a port outside the list. Matched permissions are kept in
 ``MatchedIpPermissions`` / ``MatchedIpPermissionsEgress``.
 """
+from botocore.exceptions import ClientError
+
 from ..actions.core import Action, actions
 from ..filters.core import Filter, filters
 from ..filters.value import ValueFilter
@@ -154,9 +156,17 @@ class Egress(SGPermission):
 
 @actions.register("delete", resources=SG)
 class Delete(Action):
-    """DeleteSecurityGroup per group; a group still in use fails alone (DependencyViolation)."""
+    """DeleteSecurityGroup per group; a group still in use fails alone (DependencyViolation),
+    one already gone counts as deleted."""
     permissions = ("ec2:DeleteSecurityGroup",)
 
     def process(self, resources):
         client = self.manager.client()
-        self.each(resources, lambda g: client.delete_security_group(GroupId=g["GroupId"]))
+
+        def delete(group):
+            try:
+                client.delete_security_group(GroupId=group["GroupId"])
+            except ClientError as e:
+                if e.response.get("Error", {}).get("Code") != "InvalidGroup.NotFound":
+                    raise
+        self.each(resources, delete)
