@@ -56,7 +56,7 @@ class _Builder:
                             f"more than {MAX_NODES} values once aliases are expanded")
         self.lines.setdefault(path, node.start_mark.line + 1)
         if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-            return self.loader.construct_object(node, deep=True)
+            return self.scalar(node)
         if id(node) in self.open:   # an alias inside its own anchor: &a [*a]
             raise LoadError(None, node.start_mark.line + 1,
                             "an alias refers to a value that contains it")
@@ -68,6 +68,16 @@ class _Builder:
         finally:
             self.open.discard(id(node))
 
+    def scalar(self, node):
+        """A plain value; one YAML resolves to a type it cannot hold (a date 2026-13-45, an
+        integer of 5000 digits, ``!!float abc``) is a problem at its line, not a crash."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as e:
+            value = node.value if len(node.value) <= 40 else node.value[:40] + "..."
+            raise LoadError(None, node.start_mark.line + 1,
+                            f"invalid value '{value}': {str(e).split(';')[0]}") from None
+
     def mapping(self, node, path):
         self.loader.flatten_mapping(node)   # merge keys (<<: *anchor)
         out = {}
@@ -75,7 +85,7 @@ class _Builder:
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
                 raise LoadError(None, line, "a key must be a plain value")
-            key = self.loader.construct_object(key_node, deep=True)
+            key = self.scalar(key_node)
             if key in out:
                 raise LoadError(None, line, f"duplicate key '{key}'")
             self.lines[path + (key,)] = line
@@ -91,7 +101,8 @@ def _yaml_message(error, text):
         problem = error.problem or error.context or "invalid YAML"
         if problem.startswith("but ") and error.context:   # "expected X", "but found Y"
             problem = f"{error.context}, {problem}"
-        return line, problem
+        # the end of a file without a final newline is reported on the line after it
+        return min(line, text.count("\n") + 1), problem
     position = getattr(error, "position", None)   # ReaderError: a character YAML forbids
     if isinstance(position, int):
         reason = getattr(error, "reason", None) or "invalid character"
@@ -167,6 +178,10 @@ def _load_json(path, text):
         data = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as e:
         raise LoadError(path, e.lineno, f"invalid JSON: {e.msg} (column {e.colno})") from None
+    except RecursionError:
+        raise LoadError(path, 1, "invalid JSON: nested too deeply") from None
+    except ValueError as e:   # an integer of more digits than Python converts
+        raise LoadError(path, 1, f"invalid JSON: {str(e).split(';')[0]}") from None
     except _DuplicateKey as e:
         try:   # the YAML pass rejects it too, with the line
             loads(text.replace("\t", " "), path)

@@ -84,7 +84,11 @@ class Runtime:
         self._members = {}
         level = self.options.get("log_level", "INFO")
         logging.getLogger("cloudmaid").setLevel(level)
-        if not logging.getLogger().handlers:
+        root = logging.getLogger()
+        if self.policy.mode.data.get("log") is False:
+            # the mode's ``log: false`` (Cloud Custodian's): the function writes no log lines
+            root.handlers = [logging.NullHandler()]
+        elif not root.handlers:
             logging.basicConfig(level=level, format="%(levelname)s %(name)s %(message)s")
 
     def policy_for(self, event):
@@ -98,7 +102,10 @@ class Runtime:
         account = self.policy.mode.member_account(event) if template else None
         if not account or account == self.ctx._account_id:
             return self.policy
-        region = (event.get("region") if isinstance(event, dict) else None) or self.ctx.region
+        if not (isinstance(account, str) and len(account) == 12 and account.isdigit()):
+            raise EventError(f"member account {account!r} is not a 12-digit account id")
+        region = event.get("region") if isinstance(event, dict) else None
+        region = region if isinstance(region, str) and region else self.ctx.region
         key = (account, region)
         if key not in self._members:
             role = template.replace("{account_id}", account).replace("{account}", account)
@@ -120,7 +127,15 @@ def load(context=None):
 
 def handler(event, context):
     """Lambda entry point."""
-    return process(load(context).policy_for(event), event, context)
+    runtime = load(context)
+    try:
+        policy = runtime.policy_for(event)
+    except EventError as e:   # never run a member's event in the home account instead
+        record = {"policy": runtime.policy.name, "mode": runtime.policy.mode.type,
+                  "resource": runtime.policy.resource_type,
+                  "request_id": getattr(context, "aws_request_id", None)}
+        return _emit(record, "invalid", reason=str(e))
+    return process(policy, event, context)
 
 
 def reset():
@@ -156,7 +171,8 @@ def process(policy, event, lambda_context=None):
                 return _emit(record, "skipped",
                              reason=f"the event names no {policy.resource_type} resource")
         meta = policy.run(event, lambda_context)
-        evaluation = mode.finish(event, meta)
+        # the trigger's report back (Config evaluations); skipped under a dry run by the mode
+        reported = mode.finish(event, meta) or {}
     except EventError as e:
         return _emit(record, "invalid", reason=str(e))
     except Exception as e:
@@ -170,8 +186,7 @@ def process(policy, event, lambda_context=None):
                           "failed": len(a["failed"])} for a in meta["actions"]],
              "errors": meta["errors"], "api_calls": ctx.counter.since(before),
              "duration": round(meta["execution"]["duration"], 3)}
-    if evaluation:
-        extra["evaluation"] = evaluation["ComplianceType"]
+    extra.update(reported)
     return _emit(record, "error" if meta["errors"] else "ok", **extra)
 
 

@@ -1,0 +1,223 @@
+"""Nothing changes unless asked: every registered action, on every resource type it applies to,
+through ``maid run`` with ``--dryrun``, ``--plan`` and ``--plan/--dryrun --event``, makes no write
+call. moto's request recorder sees every request that reaches AWS; a write is any operation
+not named as a read (tests/recording.py).
+
+The cases come from the registries: a new action or resource type is covered without editing
+this file (a type needs a seeder and an event in tests/seeders.py, an action with required keys
+an entry in OPTIONS; both fail loudly here until they have one). Every case must match at least
+one seeded resource, and the same policy without a dry flag must write: neither half can pass
+vacuously.
+
+For speed, one ``maid run`` per (variant, type) holds a policy per action; a case is judged on
+its own policy's matches and on the run's calls. When that run wrote anything, the case is run
+again alone, so that a failure names the action that wrote.
+"""
+import json
+
+import botocore.loaders
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from cloudmaid import plugins
+from cloudmaid.actions.core import actions
+from cloudmaid.cli import main
+from cloudmaid.modes.core import EventMode
+from cloudmaid.resources.catalog import CATALOG
+
+from .recording import recording, writes
+from .seeders import LABEL_KEY, TRAIL, World, trail_event, trail_spec
+
+plugins.load_all()
+
+ROLE = "arn:aws:iam::123456789012:role/maid-role"
+#: options an action needs to have something to do (names of the seeds' tags)
+OPTIONS = {
+    "tag": {"key": "k", "value": "v"},
+    "mark": {"key": "k", "value": "v"},
+    "remove-tag": {"tags": ["old"]},
+    "unmark": {"tags": ["old"]},
+    "untag": {"tags": ["old"]},
+    "rename-tag": {"old_key": "old", "new_key": "renamed"},
+    "mark-for-op": {"days": 1},
+}
+
+
+def pairs():
+    """Every (resource type, action name) the registry allows, aliases included."""
+    out = []
+    for name in actions.all_names():
+        scopes = actions.scopes(name)
+        types = sorted(CATALOG) if "*" in scopes else [s for s in scopes if s in CATALOG]
+        out.extend((rtype, name) for rtype in types)
+    return out
+
+
+PAIRS = pairs()
+PAIR_IDS = [f"{t}:{n}" for t, n in PAIRS]
+
+
+def action_data(rtype, name):
+    data = {"type": name, **OPTIONS.get(name, {})}
+    if name == "mark-for-op":
+        data["op"] = next(n for n in ("stop", "delete", "tag") if actions.get(n, rtype))
+    missing = [k for k in actions.get(name, rtype).required if k not in data]
+    assert not missing, f"give action '{name}' its required {missing} in OPTIONS"
+    return data
+
+
+def policy_name(rtype, name):
+    return f"safety-{rtype}-{name}"
+
+
+def policy(rtype, name, label, event_mode):
+    p = {"name": policy_name(rtype, name), "resource": rtype,
+         "filters": [{f"tag:{LABEL_KEY}": label}], "actions": [action_data(rtype, name)]}
+    if event_mode:
+        p["mode"] = {"type": "cloudtrail", "role": ROLE, "events": [trail_spec(rtype)]}
+    return p
+
+
+#: variant -> (event-mode policy?, flags, must match a resource?)
+VARIANTS = {
+    "dryrun": (False, ["--dryrun"], True),
+    "plan": (False, ["--plan"], True),
+    "plan-event": (True, ["--plan", "--event"], True),
+    "dryrun-event": (True, ["--dryrun", "--event"], True),
+    "dryrun-event-mode": (True, ["--dryrun"], True),   # runs once in pull mode
+    "plan-deploy": (True, ["--plan"], False),          # the deploy plan: reads only
+}
+
+
+@pytest.fixture(autouse=True)
+def no_sleep(monkeypatch):
+    monkeypatch.setattr(EventMode, "sleep", staticmethod(lambda s: None))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def shared_models():
+    """Each ``maid run`` makes a new boto3 session, which parses botocore's service models
+    again (EC2's takes ~0.4 s); the models are read-only, so the runs here share one parse."""
+    loader = botocore.loaders.Loader
+    original = loader.load_service_model
+    cache = {}
+
+    def load(self, service_name, type_name, api_version=None):
+        key = (service_name, type_name, api_version)
+        if key not in cache:
+            cache[key] = original(self, service_name, type_name, api_version)
+        return cache[key]
+    loader.load_service_model = load
+    yield
+    loader.load_service_model = original
+
+
+@pytest.fixture(scope="module")
+def world():
+    from moto import mock_aws
+    # moto's default AMIs come with ~1300 snapshots "owned" by the caller: listings stay small
+    with pytest.MonkeyPatch.context() as mp, mock_aws():
+        mp.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+        yield World()
+
+
+class Run:
+    def __init__(self, result, calls, out):
+        self.result, self.calls, self.out = result, calls, out
+
+    @property
+    def output(self):
+        return self.result.output
+
+    def matched(self, rtype, name):
+        found = self.out / policy_name(rtype, name) / "resources.json"
+        rows = json.loads(found.read_text()) if found.exists() else []
+        return [r[CATALOG[rtype].id] for r in rows]
+
+    def clean(self):
+        return not writes(self.calls) and self.result.exit_code == 0
+
+
+def maid_run(folder, policies, flags, event=None):
+    """``maid run`` on the policies with its requests recorded."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "policies.yml"
+    path.write_text(yaml.safe_dump({"policies": policies}))
+    out = folder / "out"
+    args = ["run", "-s", str(out), "-r", "us-east-1", str(path)]
+    for flag in flags:
+        args.append(flag)
+        if flag == "--event":
+            (folder / "event.json").write_text(json.dumps(event))
+            args.append(str(folder / "event.json"))
+    with recording(folder / "recording") as calls:
+        result = CliRunner().invoke(main, args)
+    return Run(result, calls, out)
+
+
+@pytest.fixture(scope="module")
+def dry_runs(world, tmp_path_factory):
+    """(variant, type) -> one dry ``maid run`` of a policy per action, all on one seed."""
+    runs = {}
+
+    def get(variant, rtype):
+        if (variant, rtype) not in runs:
+            label, ids = world.seed(rtype)
+            event_mode, flags, _ = VARIANTS[variant]
+            names = [n for t, n in PAIRS if t == rtype]
+            runs[variant, rtype] = maid_run(
+                tmp_path_factory.mktemp(f"{variant}-{rtype}"),
+                [policy(rtype, n, label, event_mode) for n in names], flags,
+                trail_event(rtype, ids)), ids
+        return runs[variant, rtype]
+    return get
+
+
+def test_every_type_has_a_seeder_and_an_event(world):
+    assert PAIRS, "no actions registered"
+    assert set(world.seeders) == set(CATALOG) == set(TRAIL)
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+@pytest.mark.parametrize("rtype,name", PAIRS, ids=PAIR_IDS)
+def test_dry_runs_make_no_write_call(dry_runs, world, tmp_path, rtype, name, variant):
+    event_mode, flags, must_match = VARIANTS[variant]
+    run, ids = dry_runs(variant, rtype)
+    if not run.clean():   # find out whether this action is the one that wrote
+        label, ids = world.seed(rtype)
+        run = maid_run(tmp_path, [policy(rtype, name, label, event_mode)], flags,
+                       trail_event(rtype, ids))
+    assert "Traceback" not in run.output, run.output
+    assert writes(run.calls) == [], f"maid run {' '.join(flags)} wrote\n{run.output}"
+    assert run.calls, f"the recorder saw no request at all\n{run.output}"
+    if must_match:
+        matched = run.matched(rtype, name)
+        assert matched, f"matched no seeded {rtype}: the check would be vacuous\n{run.output}"
+        assert set(matched) <= set(ids)
+    assert run.result.exit_code == 0, run.output
+
+
+@pytest.fixture(scope="module")
+def live_runs(world, tmp_path_factory):
+    """type -> one ``maid run`` without dry flags, a policy per action, a seed per policy."""
+    runs = {}
+
+    def get(rtype):
+        if rtype not in runs:
+            names = [n for t, n in PAIRS if t == rtype]
+            seeded = {n: world.seed(rtype) for n in names}
+            runs[rtype] = maid_run(tmp_path_factory.mktemp(f"live-{rtype}"),
+                                   [policy(rtype, n, seeded[n][0], False) for n in names], []), seeded
+        return runs[rtype]
+    return get
+
+
+@pytest.mark.parametrize("rtype,name", PAIRS, ids=PAIR_IDS)
+def test_same_policy_without_dry_flags_writes(live_runs, rtype, name):
+    """The recorder sees writes, and each action's policy above has something to change."""
+    run, seeded = live_runs(rtype)
+    label, ids = seeded[name]
+    assert set(run.matched(rtype, name)) == set(ids), run.output
+    mine = [c for c in writes(run.calls) if any(i in c.text for i in ids)]
+    assert mine, f"{rtype}/{name} made no write call naming {ids}: {run.calls}\n{run.output}"
