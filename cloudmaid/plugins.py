@@ -38,7 +38,7 @@ RESOURCE_MODULES = {
     "ami": ("ebs",),
     "security-group": ("security_group",),
     "subnet": (),
-    "s3": ("s3", "s3_filters"),
+    "s3": ("s3", "s3_filters", "config_s3"),
 }
 
 #: mode type -> its module under cloudmaid.modes
@@ -50,6 +50,11 @@ MODE_MODULES = {
     "asg-instance-state": "asg_state",
     "guard-duty": "guard_duty",
     "config-rule": "config_rule",
+    "config-poll-rule": "config_poll",
+    "phd": "phd",
+    "hub-finding": "security_hub",
+    "hub-action": "security_hub",
+    "schedule": "scheduler",
 }
 
 _all_loaded = False

@@ -116,7 +116,8 @@ class Policy:
         self.data = interpolate(data, LazyVariables(ctx))
         self.name = self.data["name"]
         self.resource_type = self.data["resource"]
-        self.manager = ResourceManager.for_type(ctx, self.resource_type)
+        self.manager = ResourceManager.for_type(ctx, self.resource_type, self.data.get("query"),
+                                                self.data.get("source"))
         self.manager.policy_name = self.name   # for actions that name the policy (snapshot)
         mode_data = self.data.get("mode") or {"type": "pull"}
         mode_cls = modes.get(mode_data.get("type", "pull"))
@@ -139,7 +140,7 @@ class Policy:
         env = {"name": self.name, "resource": self.resource_type, "region": self.ctx.region,
                "account_id": self.ctx.account_id, "provider": "aws", "now": self.ctx.now,
                "policy": self.raw}
-        return bool(filters_core.apply(self.conditions, [env]))
+        return bool(filters_core.apply(self.conditions, [env], now=self.ctx.now))
 
     def run(self, event=None, lambda_context=None):
         """Run once (poll mode, or one event in event mode); returns the metadata record."""
@@ -173,9 +174,9 @@ class Policy:
                 out.write("metadata.json", meta)
                 raise ResourceFetchError(message) from e
             # details (S3) are fetched stage by stage, for the resources still alive
-            matched = filters_core.apply(self.filters, candidates, event,
-                                         self.manager.ensure_details)
-            filters_core.annotate_matched(self.filters, matched, event)
+            matched = filters_core.apply(self.filters, candidates, event, self.manager,
+                                         self.ctx.now)
+            filters_core.annotate_matched(self.filters, matched, event, self.ctx.now)
             t1 = time.time()
             log.info("policy:%s resource:%s region:%s count:%d time:%.2f", self.name,
                      self.resource_type, self.ctx.region, len(matched), t1 - t0)

@@ -5,7 +5,6 @@ dict form) and ``required``; this module turns them into element schemas, a poli
 the whole-file schema that ``maid schema --json`` prints for editors. ``render()`` turns a
 jsonschema error into ``(path, message)`` pairs a person can act on.
 """
-import difflib
 import functools
 import json
 
@@ -16,6 +15,8 @@ from .actions.core import actions
 from .filters.core import BOOLEAN, filters
 from .modes.core import modes
 from .resources.catalog import CATALOG
+from .resources.query import SOURCES
+from .suggest import did_you_mean
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 #: Cloud Custodian's policy name rule ([A-z] also admits '_', as Custodian's does)
@@ -50,16 +51,12 @@ POLICY_PROPERTIES = {
     "tz": {"type": "string"},
     "start": {"type": "string"},
     "end": {"type": "string"},
-    "source": {"type": "string"},
+    # where the listing comes from and what it selects; resources/query.py checks the forms
+    "source": {"enum": list(SOURCES)},
     "query": {"type": "array", "items": {"type": "object"}},
 }
 POLICY = {"type": "object", "additionalProperties": False, "required": ["name", "resource"],
           "properties": POLICY_PROPERTIES}
-
-#: aliases -> the canonical name suggested instead ('equals' is closest to 'equal': say 'eq')
-CANONICAL = {"equal": "eq", "not-equal": "ne", "greater-than": "gt", "gte": "ge",
-             "less-than": "lt", "lte": "le", "not-in": "ni"}
-
 
 def registries():
     plugins.load_all()
@@ -141,22 +138,6 @@ def build(resource_types=None):
 
 
 # -- error rendering -------------------------------------------------------------------------
-def suggest(word, candidates):
-    """`` (did you mean 'x'?)`` or ''."""
-    if not isinstance(word, str):
-        return ""
-    candidates = [c for c in candidates if isinstance(c, str)]
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    if not close:
-        close = [c for c in candidates if c.startswith(word) or word.startswith(c)][:1]
-    if not close:
-        return ""
-    best = CANONICAL.get(close[0], close[0])
-    if best not in candidates:
-        best = close[0]
-    return f" (did you mean '{best}'?)"
-
-
 _TYPE_WORDS = {"string": "a string", "integer": "an integer", "number": "a number",
                "boolean": "true or false", "array": "a list", "object": "a mapping", "null": "null"}
 
@@ -213,11 +194,13 @@ def render(error):
     v, inst, value = error.validator, error.instance, error.validator_value
     key = path[-1] if path and isinstance(path[-1], str) else None
     if key is None and len(path) > 1 and isinstance(path[-2], str):
-        key = path[-2][:-1] if path[-2].endswith("s") else None   # events[0] -> "event"
+        word = path[-2]   # events[0] -> "event", statuses[0] -> "status", categories[0] -> "category"
+        key = (word[:-3] + "y" if word.endswith("ies") else word[:-2] if word.endswith(("uses", "sses"))
+               else word[:-1]) if word.endswith("s") else None
     if v == "additionalProperties" and isinstance(inst, dict):
         known = list(error.schema.get("properties", {}))
         extras = [k for k in inst if k not in known]
-        return [problem(path, f"unknown key '{k}'" + suggest(k, known), path + (k,)) for k in extras]
+        return [problem(path, f"unknown key '{k}'" + did_you_mean(k, known), path + (k,)) for k in extras]
     if v == "required":
         missing = [k for k in value if k not in inst]
         return [problem(path, f"missing required key '{k}'") for k in missing]
@@ -225,7 +208,7 @@ def render(error):
         what = key or "value"
         if not isinstance(inst, (str, int, float, bool)) or inst is None:
             return [problem(path, f"expected one of {', '.join(map(str, value))}, got {describe(inst)}")]
-        hint = suggest(inst, value)
+        hint = did_you_mean(inst, value)
         if not hint and len(value) <= 8:
             hint = f" (expected one of: {', '.join(map(str, value))})"
         return [problem(path, f"unknown {what} '{inst}'{hint}")]
@@ -311,10 +294,10 @@ def _resolve(selector):
         cls = regs["modes"].get(rest[0])
         if cls is None or len(rest) > 1:
             raise SchemaLookupError(f"unknown mode '{'.'.join(rest)}'"
-                                    + suggest(rest[0], regs["modes"].names()))
+                                    + did_you_mean(rest[0], regs["modes"].names()))
         return ("element", "*", "modes", rest[0], cls)
     if head not in CATALOG:
-        raise SchemaLookupError(f"unknown resource type '{head}'" + suggest(head, sorted(CATALOG)))
+        raise SchemaLookupError(f"unknown resource type '{head}'" + did_you_mean(head, sorted(CATALOG)))
     if not rest:
         return ("resource", head, None, None, None)
     section = rest[0]
@@ -327,7 +310,7 @@ def _resolve(selector):
     cls = regs[section].get(name, head)
     if cls is None:
         raise SchemaLookupError(f"unknown {section[:-1]} '{name}' for {head}"
-                                + suggest(name, regs[section].names(head)))
+                                + did_you_mean(name, regs[section].names(head)))
     return ("element", head, section, name, cls)
 
 

@@ -3,18 +3,27 @@
 Every problem is one line ``FILE:LINE: policy 'NAME': WHERE: WHAT (did you mean 'X'?)``.
 Nothing here calls AWS: elements are built on a resource manager without a context.
 """
+import datetime
 import re
 import types
 from dataclasses import dataclass
 
 from . import loader, schema
-from .errors import PolicyError
+from .errors import PolicyError, jmespath_message, jmespath_problem
 from .filters.core import BOOLEAN
 from .filters.ops import REGEX_OPERATORS
 from .resources.catalog import CATALOG
+from .suggest import did_you_mean
 
 #: element keys that count time and cannot be negative (Custodian's schemas say minimum 0)
 NON_NEGATIVE = ("days", "hours", "minutes")
+#: element keys that count time -> their unit: the date they give must be one Python can hold
+DURATIONS = {"days": "days", "hours": "hours", "minutes": "minutes", "skew": "days",
+             "skew_hours": "hours"}
+#: values of the run variables, to check that ``{now:%Y}``-style format specs work
+SAMPLE_VARIABLES = {"account_id": "123456789012", "account": "123456789012",
+                    "region": "us-east-1", "partition": "aws",
+                    "now": datetime.datetime(2030, 1, 31, 9, 30)}
 #: elements whose ``op`` names an action of the policy's resource
 OP_ELEMENTS = {"mark-for-op", "marked-for-op"}
 
@@ -63,7 +72,7 @@ def read_policies(source):
         return [], [f"{f}:1: expected a mapping with a top-level 'policies:' list, "
                     f"got {schema.describe(data)}"]
     problems = [f"{f}:{source.line((k,))}: unknown top-level key '{k}'"
-                + schema.suggest(k, schema.TOP_KEYS) for k in data if k not in schema.TOP_KEYS]
+                + did_you_mean(k, schema.TOP_KEYS) for k in data if k not in schema.TOP_KEYS]
     policies = data.get("policies")
     if policies is None:
         problems.append(f"{f}:1: expected a top-level 'policies:' list")
@@ -113,13 +122,64 @@ def duplicates(specs):
 
 
 def one_line(error):
-    """An exception as one line; JMESPath errors name the expression and the position."""
+    """An exception as one line (JMESPath errors name the expression and the position)."""
     expression = getattr(error, "expression", None)
-    if isinstance(expression, str) and hasattr(error, "lex_position"):
-        what = "incomplete" if "Incomplete" in type(error).__name__ else getattr(error, "msg", "invalid")
-        return f"JMESPath expression '{expression}': {what} at position {error.lex_position}"
+    if isinstance(error, ValueError) and type(error).__module__.startswith("jmespath"):
+        return jmespath_message(expression if isinstance(expression, str) else "", error)
     text = str(error).strip().splitlines()
-    return text[0] if text else type(error).__name__
+    return text[0].rstrip(":") if text else type(error).__name__
+
+
+def path_of(data, value):
+    """The key path inside ``data`` of the string ``value`` (the JMESPath a compile error
+    names), or None."""
+    if data == value:
+        return ()
+    items = data.items() if isinstance(data, dict) else enumerate(data) \
+        if isinstance(data, list) else ()
+    for k, v in items:
+        if k == "type":
+            continue
+        found = path_of(v, value)
+        if found is not None:
+            return (k,) + found
+    return None
+
+
+def duration_problem(value, unit):
+    """A message when ``value`` ``unit`` before or after now is past the dates Python holds
+    (year 1 to 9999): the run would fail computing the date."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    now = datetime.datetime.now(datetime.timezone.utc)
+    try:
+        delta = datetime.timedelta(**{unit: value})
+        now - delta, now + delta  # noqa: B018 -- both must be dates
+    except (OverflowError, ValueError):
+        return f"{value} {unit} is too far from today to be a date"
+    return None
+
+
+def value_from_problems(config):
+    """``value_from`` problems known without reading it: a format the url names, an ``expr``
+    that compiles."""
+    import os
+    import urllib.parse
+    from .filters.valuefrom import FORMATS
+    out = []
+    url = config.get("url")
+    if isinstance(url, str) and config.get("format") is None:
+        ext = os.path.splitext(urllib.parse.urlparse(url).path)[1][1:]
+        if ext not in FORMATS:
+            out.append((("url",), f"cannot tell the format of '{url}' from its extension: "
+                                  f"add format: {', '.join(FORMATS[:-1])} or {FORMATS[-1]}"))
+    expr = config.get("expr")
+    if isinstance(expr, str):
+        from .filters.keys import _Functions   # Custodian's split() and from_json() too
+        message = jmespath_problem(expr, _Functions())
+        if message:
+            out.append((("expr",), message))
+    return out
 
 
 def resource_name(value):
@@ -160,11 +220,14 @@ class PolicyChecker:
             data["resource"] = rtype   # runtime code knows the short name only
         if isinstance(rtype, str) and rtype not in CATALOG:
             self.add(("resource",), f"unknown resource type '{rtype}'"
-                     + schema.suggest(rtype, sorted(CATALOG)))
+                     + did_you_mean(rtype, sorted(CATALOG)))
         known = isinstance(rtype, str) and rtype in CATALOG
         self.rtype = rtype if known else None
         self.manager = self._manager() if known else None
         self.event_mode = self.check_mode(data.get("mode"))
+        if known and not (self.has_problem(("query",)) or self.has_problem(("source",))):
+            from .resources import query
+            self.extend((), query.problems(data, self.regs["modes"]))
         if known and isinstance(data.get("filters"), list):
             self.check_filters(data["filters"], ("filters",), rtype, self.manager)
         if known and isinstance(data.get("actions"), list):
@@ -172,7 +235,52 @@ class PolicyChecker:
                 self.check_element("action", item, ("actions", i), rtype, self.manager)
         if isinstance(data.get("conditions"), list):
             self.check_filters(data["conditions"], ("conditions",), "*", None)
+        self.check_window(data)
+        self.check_variables(data, ())
         return self.problems
+
+    # -- policy keys the runtime reads itself ------------------------------------------------
+    def check_window(self, data):
+        """``tz``, ``start``, ``end`` and ``region`` (Custodian's older condition keys): a zone
+        and dates that parse, a region that exists -- else the policy would silently never run."""
+        from dateutil import parser, tz as tzutil
+        zone = data.get("tz")
+        if isinstance(zone, str) and not self.has_problem(("tz",)):
+            try:
+                known = tzutil.gettz(zone) is not None if zone else False
+            except Exception:   # dateutil raises on some malformed names
+                known = False
+            if not known:
+                import zoneinfo
+                self.add(("tz",), f"unknown timezone '{zone}'"
+                         + did_you_mean(zone, sorted(zoneinfo.available_timezones())))
+        for key in ("start", "end"):
+            value = data.get(key)
+            if isinstance(value, str) and not self.has_problem((key,)):
+                try:
+                    parser.parse(value)
+                except (ValueError, OverflowError):
+                    self.add((key,), f"'{value}' is not a date or time (e.g. '2030-01-31' or "
+                                     f"'2030-01-31T09:00')")
+        if isinstance(data.get("region"), str) and not self.has_problem(("region",)):
+            from . import regions
+            for message in regions.problems([data["region"]]):
+                self.add(("region",), message)
+
+    def check_variables(self, value, path):
+        """``{now:SPEC}`` and the other run variables format when the policy is built."""
+        if isinstance(value, dict):
+            for k, v in value.items():
+                self.check_variables(v, path + (k,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                self.check_variables(v, path + (i,))
+        elif isinstance(value, str) and "{" in value:
+            from .policy import interpolate
+            try:
+                interpolate(value, SAMPLE_VARIABLES)
+            except (ValueError, TypeError) as e:
+                self.add(path, f"'{value}': {one_line(e)}")
 
     def _manager(self):
         from .resources.manager import ResourceManager
@@ -201,12 +309,13 @@ class PolicyChecker:
         cls = registry.get(name) if isinstance(name, str) else None
         if cls is None:
             self.add(("mode", "type"), f"unknown mode '{name}'"
-                     + schema.suggest(name, registry.names()))
+                     + did_you_mean(name, registry.names()))
             return None
         found = schema.validate(schema.element_schema(name, cls), mode)
         self.extend(("mode",), found)
         if not found:
-            self.element_problems(("mode",), lambda: cls(mode, self._stub()), f"mode '{name}'")
+            self.element_problems(("mode",), lambda: cls(mode, self._stub()), f"mode '{name}'",
+                                  mode)
         return bool(getattr(cls, "event_mode", False))
 
     # -- filters and actions ---------------------------------------------------------------
@@ -265,7 +374,8 @@ class PolicyChecker:
         self.check_values(data, path, rtype, shorthand)
         if self.has_problem(path):
             return
-        self.element_problems(path, lambda: cls(data, manager), f"{kind} '{name}'")
+        self.element_problems(path, lambda: cls(data, manager), f"{kind} '{name}'", data,
+                              shorthand)
 
     def unknown(self, kind, name, registry, rtype):
         scopes = registry.scopes(name)
@@ -274,7 +384,7 @@ class PolicyChecker:
                     f"(only for {', '.join(scopes)})")
         if kind == "filter" and name in BOOLEAN:
             return f"'{name}' is a block: write '- {name}: [filters...]'"
-        return f"unknown {kind} '{name}'" + schema.suggest(name, registry.names(rtype))
+        return f"unknown {kind} '{name}'" + did_you_mean(name, registry.names(rtype))
 
     def check_values(self, data, path, rtype, shorthand):
         """Checks shared by many elements: regexes compile, times are not negative, an ``op``
@@ -288,13 +398,25 @@ class PolicyChecker:
             v = data.get(key)
             if isinstance(v, (int, float)) and not isinstance(v, bool) and v < 0:
                 self.add(path + at(key), f"must be >= 0, got {v}")
+        for key, unit in DURATIONS.items():
+            if not self.has_problem(path + at(key)):
+                message = duration_problem(data.get(key), unit)
+                if message:
+                    self.add(path + at(key), message)
+        if data.get("value_type") in ("age", "expiration") and "value" in data:
+            message = duration_problem(data["value"], "days")
+            if message:
+                self.add(path + at("value"), message)
+        if isinstance(data.get("value_from"), dict):
+            for where_, message in value_from_problems(data["value_from"]):
+                self.add(path + at("value_from") + where_, message)
         op = data.get("op")
         if data.get("type") in OP_ELEMENTS and isinstance(op, str):
             actions = self.regs["actions"]
             if op in OP_ELEMENTS or actions.get(op, rtype) is None:
                 names = [n for n in actions.names(rtype) if n not in OP_ELEMENTS]
                 self.add(path + ("op",), f"resource '{rtype}' has no action '{op}'"
-                         + schema.suggest(op, names))
+                         + did_you_mean(op, names))
 
     def regex(self, pattern, path):
         try:
@@ -302,14 +424,19 @@ class PolicyChecker:
         except re.error as e:
             self.add(path, f"invalid regex '{pattern}': {e}")
 
-    def element_problems(self, path, build, label):
+    def element_problems(self, path, build, label, data=None, shorthand=False):
         """Build the element (as the runtime will) and collect its own ``validate()``."""
         try:
             found = build().validate() or []
         except PolicyError as e:
             found = [(e.path, e.message)]
         except Exception as e:  # a constructor rejecting the data: say why, in one line
-            found = [((), f"invalid {label}: {one_line(e)}")]
+            expression = getattr(e, "expression", None)
+            at = path_of(data, expression) if isinstance(expression, str) else None
+            if at:   # a JMESPath of the element: point at it
+                found = [(() if shorthand else at, one_line(e))]
+            else:
+                found = [((), f"invalid {label}: {one_line(e)}")]
         for where_, message in found:
             where_ = (where_,) if isinstance(where_, (str, int)) else tuple(where_ or ())
             if self.has_problem(tuple(path) + where_) and where_:

@@ -11,7 +11,7 @@ import datetime
 import pytest
 from dateutil.tz import tzutc
 
-from cloudmaid.filters import core
+from cloudmaid.filters import core, predicate
 
 
 def expand(v, now):
@@ -580,12 +580,23 @@ def _id(case):
     return f"{data}-{resource}"[:90]
 
 
+@pytest.fixture(params=[True, False], ids=["codegen", "closures"])
+def codegen(request, monkeypatch):
+    """Each case runs through the generated loop and through the closures it optimises."""
+    monkeypatch.setattr(predicate, "CODEGEN", request.param)
+
+
 @pytest.mark.parametrize("data,resource,expected", CASES, ids=[_id(c) for c in CASES])
-def test_value_filter_matches_custodian(data, resource, expected):
+def test_value_filter_matches_custodian(data, resource, expected, codegen):
     now = datetime.datetime.now(tz=tzutc())
     [f] = core.parse([data], None)
     assert f.validate() == []
-    assert bool(core.apply([f], [expand(resource, now)])) is expected
+    resource = expand(resource, now)
+    assert bool(core.apply([f], [resource], now=now)) is expected
+    # alone in a stage, and inlined between two filters that keep everything
+    keep = {"type": "value", "key": "NoSuchKey", "value": "absent"}
+    assert bool(core.apply(core.parse([keep, data, keep], None), [resource], now=now)) is expected
+    assert bool(f.match(resource)) is expected   # the per-resource form related filters use
 
 
 @pytest.mark.parametrize("fmt,text,extra,expected", [
@@ -595,7 +606,7 @@ def test_value_filter_matches_custodian(data, resource, expected):
     ("csv", "ami-1,x\nami-3,ami-2\n", {"expr": 0}, []),
     ("csv2dict", "id,name\nami-1,one\nami-2,two\n", {"expr": "id"}, ["a"]),
 ])
-def test_value_from_file(tmp_path, fmt, text, extra, expected):
+def test_value_from_file(tmp_path, fmt, text, extra, expected, codegen):
     path = tmp_path / f"values.{fmt if fmt != 'csv2dict' else 'csv'}"
     path.write_text(text)
     data = {"type": "value", "key": "ImageId", "op": "in",

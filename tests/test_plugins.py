@@ -13,7 +13,7 @@ from cloudmaid.resources.catalog import CATALOG
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # resources/ modules that register nothing themselves (shared infrastructure)
-INFRASTRUCTURE = {"catalog", "manager", "related"}
+INFRASTRUCTURE = {"catalog", "manager", "related", "query", "config_source"}
 
 # Prints what is registered for one resource type and mode after loading ``how``.
 PROBE = r"""

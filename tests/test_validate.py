@@ -465,7 +465,7 @@ def test_aws_prefixed_resource_is_normalised(tmp_path):
 
 def test_unreadable_file(tmp_path):
     missing = str(tmp_path / "nope.yml")
-    assert load_and_check([missing])[1] == [f"{missing}:0: cannot read file: No such file or directory"]
+    assert load_and_check([missing])[1] == [f"{missing}: no such file"]
 
 
 def test_bad_jmespath_key(tmp_path):
@@ -478,5 +478,5 @@ def test_bad_jmespath_key(tmp_path):
                 key: "Tags[?Key=='x'"
                 value: 1
     """)
-    assert found == [f"{f}:5: policy 'a': filters[0]: invalid filter 'value': JMESPath expression "
-                     "'Tags[?Key=='x'': incomplete at position 14"]
+    assert found == [f"{f}:6: policy 'a': filters[0].key: invalid JMESPath "
+                     "'Tags[?Key=='x'': incomplete expression"]

@@ -1,33 +1,29 @@
-"""``or``, ``and``, ``not`` blocks. All-predicate blocks compile into one function; blocks
-holding batch filters fall back to set operations over the resources they keep."""
+"""``or``, ``and``, ``not`` blocks. The engine parses their children. A block of predicates is
+one Test (inlined with its neighbours); a block holding batch filters runs its children over
+the batch and combines the resources they keep."""
 import copy
 
-from .core import Filter, all_of, all_of1, any_of, any_of1, filters, keys_of, parse
+from .base import Filter, filters, keys_of, now_of
+from .predicate import Block, as_test
 
 
 class BooleanFilter(Filter):
-    def __init__(self, data, manager, path=()):
+    def __init__(self, data, manager=None, children=()):
         super().__init__(data, manager)
-        name = next(iter(data))
-        self.children = parse(data[name], manager, tuple(path) + (name,))
+        self.children = list(children)
         self.predicate = all(c.predicate for c in self.children)
         if self.predicate:
-            if all(c.src is not None for c in self.children):
-                from .fast import build_src, combine
-                self.src = combine([c.src for c in self.children], name)
-                test = self.test = build_src(*self.src, name + "_block")
-                self.match = lambda r, event=None: test(r)
-            elif all(c.test is not None for c in self.children):
-                test = self.test = self.compile1([c.test for c in self.children])
-                self.match = lambda r, event=None: test(r)
-            else:
-                self.match = self.compile([c.match for c in self.children])
+            self.test = Block(self.type, [as_test(c) for c in self.children])
 
     def keys(self):
         return keys_of(self.children)
 
-    def _ids(self, resources):
-        return {id(r) for r in resources}
+    def process(self, resources, event=None):
+        return self.run(resources, event, now_of(self.manager))
+
+
+def _ids(resources):
+    return {id(r) for r in resources}
 
 
 def _snapshot(resources):
@@ -46,19 +42,25 @@ def _restore(snapshot, kept_ids):
         r.update(before)
 
 
+def _all(children, resources, event, now):
+    for child in children:
+        if not resources:
+            break
+        resources = child.run(resources, event, now)
+    return resources
+
+
 @filters.register("or")
 class Or(BooleanFilter):
-    compile = staticmethod(any_of)
-    compile1 = staticmethod(any_of1)
-
-    def process(self, resources, event=None):
+    def run(self, resources, event, now):
         if self.predicate:
-            return super().process(resources, event)
+            return super().run(resources, event, now)
+        # each child sees only the resources no earlier child kept
         kept, remaining = set(), list(resources)
         for child in self.children:
             if not remaining:
                 break
-            matched = self._ids(child.process(remaining, event))
+            matched = _ids(child.run(remaining, event, now))
             kept |= matched
             remaining = [r for r in remaining if id(r) not in matched]
         return [r for r in resources if id(r) in kept]
@@ -66,36 +68,21 @@ class Or(BooleanFilter):
 
 @filters.register("and")
 class And(BooleanFilter):
-    compile = staticmethod(all_of)
-    compile1 = staticmethod(all_of1)
-
-    def process(self, resources, event=None):
+    def run(self, resources, event, now):
         if self.predicate:
-            return super().process(resources, event)
-        from .core import apply
+            return super().run(resources, event, now)
         snapshot = _snapshot(resources)
-        kept = apply(self.children, resources, event)
-        _restore(snapshot, self._ids(kept))
+        kept = _all(self.children, resources, event, now)
+        _restore(snapshot, _ids(kept))
         return kept
 
 
 @filters.register("not")
 class Not(BooleanFilter):
-    @staticmethod
-    def compile(fns):
-        inner = all_of(fns)
-        return lambda r, e=None: not inner(r, e)
-
-    @staticmethod
-    def compile1(fns):
-        inner = all_of1(fns)
-        return lambda r: not inner(r)
-
-    def process(self, resources, event=None):
+    def run(self, resources, event, now):
         if self.predicate:
-            return super().process(resources, event)
-        from .core import apply
+            return super().run(resources, event, now)
         snapshot = _snapshot(resources)
-        dropped = self._ids(apply(self.children, resources, event))
+        dropped = _ids(_all(self.children, resources, event, now))
         _restore(snapshot, set())
         return [r for r in resources if id(r) not in dropped]

@@ -1,182 +1,124 @@
-"""Filter base, the filter registry and the parser from policy data to compiled filters.
+"""The filter engine: policy data -> filters (``parse``), filters over resources (``apply``),
+and Custodian's ``c7n:MatchedFilters`` annotation (``annotate_matched``).
 
-A filter either is a predicate (``match(resource) -> bool``, compiled once per policy) or
-works on the whole batch (``process(resources, event)``: related lookups, API calls). Runs of
-predicate filters are fused into one function so that the engine walks resources once.
+A run of consecutive predicate filters is one stage: one Test (see predicate.py), so that the
+engine walks the resources once for the whole run. Each batch filter is a stage of its own.
 """
-from ..element import Element
+from .. import plugins
 from ..errors import PolicyError
-from ..registry import Registry
-
-filters = Registry("filters")
-BOOLEAN = ("or", "and", "not")
-
-
-class _Run:
-    """A counter bumped by each apply(): compiled filters that depend on the clock (``age``
-    thresholds) recompute once per run instead of once per resource or once per process."""
-    number = 0
+from . import boolean  # noqa: F401 -- registers or/and/not
+from .base import BOOLEAN, Filter, filters, keys_of, now_of  # noqa: F401 -- the public names
+from .predicate import Block, Pass, as_test
+from .value import shorthand
 
 
-RUN = _Run()
+class FilterList(list):
+    """The parsed filters of a policy; keeps their stages, so that each compiles once."""
 
+    def __init__(self, items=()):
+        super().__init__(items)
+        self._stages = {}
 
-class Filter(Element):
-    #: True when match() decides alone, without batch work
-    predicate = True
-    #: optional ``fn(resource) -> bool`` equal to match() when the event is not read; lets
-    #: runs of such filters fuse into one flat function (see fast.py)
-    test = None
-    #: optional inlinable source of ``test`` (see fast.py)
-    src = None
-
-    def match(self, resource, event=None):
-        raise NotImplementedError
-
-    def process(self, resources, event=None):
-        match = self.match
-        return [r for r in resources if match(r, event)]
-
-    def keys(self):
-        """Top-level resource keys this filter reads (None: unknown/all). Lets managers fetch
-        only the per-resource details a policy needs (S3)."""
-        return set()
+    def stages(self, lazy=frozenset()):
+        key = (tuple(self), lazy)
+        if key not in self._stages:
+            self._stages[key] = stages(self, lazy)
+        return self._stages[key]
 
 
 def parse(data, manager, path=("filters",)):
-    """Policy filter list -> list of Filter objects. Raises PolicyError with a key path."""
-    return [parse_one(item, manager, path + (i,)) for i, item in enumerate(data or ())]
+    """Policy filter list -> FilterList of Filter objects. Raises PolicyError with a key path."""
+    return FilterList(parse_one(item, manager, path + (i,)) for i, item in enumerate(data or ()))
 
 
 def parse_one(item, manager, path):
-    # the other generic filters register through cloudmaid.plugins, only when a policy names them
-    from . import boolean, value  # noqa: F401 -- registers them
     rtype = manager.type if manager else "*"
     if isinstance(item, dict) and len(item) == 1 and next(iter(item)) in BOOLEAN:
         name = next(iter(item))
-        return filters.get(name)(item, manager, path=path)
+        return filters.get(name)(item, manager, children=parse(item[name], manager, path + (name,)))
     if isinstance(item, dict) and "type" not in item:
-        return filters.get("value")(value.shorthand(item), manager)
+        return filters.get("value")(shorthand(item), manager)
     name = item.get("type") if isinstance(item, dict) else item
     cls = filters.get(name, rtype)
     if cls is None and isinstance(name, str):
-        from .. import plugins   # an optional module not loaded yet (plugins.OPTIONAL)
-        plugins.load_names({name})
+        plugins.load_names({name})   # an optional module not loaded yet (plugins.OPTIONAL)
         cls = filters.get(name, rtype)
     if cls is None:
         raise PolicyError(f"unknown filter '{name}'", path)
-    f = cls(item, manager)
-    return f
+    return cls(item, manager)
 
 
-def apply(filter_list, resources, event=None, details=None):
-    """Run filters in order; consecutive predicates are fused into one pass. ``details(
-    resources, keys)`` (the manager's ensure_details) runs before each stage with the keys
-    its filters read, so per-resource details are fetched only for resources still alive."""
-    RUN.number += 1
-    # a fused run is split before a predicate reading a detail key the manager fetches lazily
-    lazy = getattr(getattr(details, "__self__", None), "lazy_keys", frozenset())
-    for stage, group in staged(filter_list, lazy):
-        if not resources:
-            break
-        if details is not None:
-            keys = keys_of(group)
-            if keys is None or keys:
-                details(resources, keys)
-        resources = stage(resources, event)
-    return resources
+class Stage:
+    """A run of predicates (one Pass) or one batch filter, with the keys its filters read."""
+
+    def __init__(self, filter_list, predicate):
+        self.filters = list(filter_list)
+        self.keys = keys_of(self.filters)
+        if predicate:
+            tests = [as_test(f) for f in self.filters]
+            self.run = Pass(tests[0] if len(tests) == 1 else Block("and", tests))
+        else:
+            self.run = self.filters[0].run
 
 
-def fuse(filter_list):
-    return [stage for stage, _ in staged(filter_list)]
-
-
-def staged(filter_list, lazy=frozenset()):
-    """``[(stage, filters)]``: each stage function with the filters it runs. A run of
-    predicates is cut before one that reads a key in ``lazy`` (or cannot tell its keys)."""
-    stages, preds = [], []
-
-    def flush():
-        if preds:
-            if all(getattr(p, "src", None) is not None for p in preds):
-                from .fast import build_pass, combine
-                run_pass = build_pass(combine([p.src for p in preds], "and"))
-                stage = (lambda resources, event: run_pass(resources))
-            elif all(p.test is not None for p in preds):
-                stage = _pass1(all_of1([p.test for p in preds]))
-            else:
-                stage = _pass(all_of([p.match for p in preds]))
-            stages.append((stage, list(preds)))
-            preds.clear()
-
+def stages(filter_list, lazy=frozenset()):
+    """``[Stage]``. A run of predicates is cut before one that reads a key in ``lazy`` (a
+    detail the manager fetches per resource) or cannot tell its keys, so that the details are
+    fetched only for the resources still alive."""
+    out, preds = [], []
     for f in filter_list:
         if f.predicate:
             if lazy and preds:
                 k = f.keys()
                 if k is None or k & lazy:
-                    flush()
+                    out.append(Stage(preds, True))
+                    preds = []
             preds.append(f)
         else:
-            flush()
-            stages.append((f.process, [f]))
-    flush()
-    return stages
-
-
-def _pass(fn):
-    return lambda resources, event: [r for r in resources if fn(r, event)]
-
-
-def _pass1(fn):
-    return lambda resources, event: list(filter(fn, resources))
-
-
-def all_of(fns):
-    """``fn(r, e)``: all of ``fns(r, e)``."""
-    from .fast import join2
-    return join2(list(fns), "and")
-
-
-def any_of(fns):
-    from .fast import join2
-    return join2(list(fns), "or")
-
-
-def all_of1(fns):
-    """``fn(r)``: all of the one-argument ``fns``."""
-    from .fast import join
-    return join(list(fns), "and")
-
-
-def any_of1(fns):
-    from .fast import join
-    return join(list(fns), "or")
-
-
-def keys_of(filter_list):
-    """Union of keys the filters read; None when any filter cannot tell."""
-    out = set()
-    for f in filter_list:
-        k = f.keys()
-        if k is None:
-            return None
-        out |= k
+            if preds:
+                out.append(Stage(preds, True))
+                preds = []
+            out.append(Stage([f], False))
+    if preds:
+        out.append(Stage(preds, True))
     return out
+
+
+def apply(filter_list, resources, event=None, manager=None, now=None):
+    """Run the filters in order over ``resources``; returns those kept.
+
+    ``manager``: the policy's resource manager; before each stage its ``ensure_details(
+    resources, keys)`` fetches the per-resource details the stage reads (``lazy_keys``), for
+    the resources still alive. ``now``: the run's clock (``age`` thresholds, marks); by
+    default the manager's ``ctx.now``, else the current time."""
+    now = now if now is not None else now_of(manager)
+    details = getattr(manager, "ensure_details", None)
+    lazy = getattr(manager, "lazy_keys", frozenset())
+    plan = (filter_list.stages(lazy) if isinstance(filter_list, FilterList)
+            else stages(filter_list, lazy))
+    for stage in plan:
+        if not resources:
+            break
+        if details is not None and (stage.keys is None or stage.keys):
+            details(resources, stage.keys)
+        resources = stage.run(resources, event, now)
+    return resources
 
 
 #: Custodian's annotation: the keys of the value filters a resource matched
 MATCHED_FILTERS = "c7n:MatchedFilters"
 
 
-def annotate_matched(filter_list, resources, event=None):
+def annotate_matched(filter_list, resources, event=None, now=None):
     """Record on each matched resource the keys of the value filters it matched, as Custodian
     writes ``c7n:MatchedFilters`` into resources.json: every top-level and ``and`` value
     filter, the ``or`` children that matched, nothing from ``not`` blocks. Runs over the
     matched resources only, after filtering, so the filter pass stays fast."""
+    now = now if now is not None else now_of(filter_list[0].manager if filter_list else None)
     for r in resources:
         keys = []
         for f in filter_list:
-            _collect(f, r, keys, event, True)
+            _collect(f, r, keys, event, now, True)
         if keys:
             existing = r.get(MATCHED_FILTERS)
             if isinstance(existing, list):
@@ -186,21 +128,15 @@ def annotate_matched(filter_list, resources, event=None):
     return resources
 
 
-def _matches(f, r, event):
-    if f.predicate:
-        return bool(f.match(r, event))
-    return bool(f.process([r], event))
-
-
-def _collect(f, r, keys, event, known):
+def _collect(f, r, keys, event, now, known):
     """``known``: the enclosing block already established that ``f`` matched ``r``."""
     if f.type == "value" and getattr(f, "value_type", None) != "resource_count":
-        if known or _matches(f, r, event):
+        if known or f.run([r], event, now):
             keys.append(f.key)
     elif f.type == "and":
-        if known or _matches(f, r, event):
+        if known or f.run([r], event, now):
             for c in f.children:
-                _collect(c, r, keys, event, True)
+                _collect(c, r, keys, event, now, True)
     elif f.type == "or":
         for c in f.children:
-            _collect(c, r, keys, event, False)
+            _collect(c, r, keys, event, now, False)

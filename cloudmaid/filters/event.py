@@ -9,8 +9,9 @@ modes (validation rejects it in pull mode). Without an event (a run outside any 
 matches: Cloud Custodian lets everything through there, which would act on every resource of
 a policy written for one event; we fail closed instead.
 """
-from .core import Filter, filters
-from .value import VALUE_SCHEMA, compile_value, value_problems
+from .base import Filter, filters, now_of
+from .value import VALUE_SCHEMA
+from .valuetest import compile_value
 
 
 @filters.register("event")
@@ -20,15 +21,19 @@ class EventFilter(Filter):
 
     def __init__(self, data, manager=None):
         super().__init__(data, manager)
-        self.fn = compile_value(self.data)
+        self.value_test = compile_value(self.data, manager)
 
     def validate(self):
+        from .valuecheck import value_problems   # validation only: off the Lambda's imports
         return value_problems(self.data)
 
     def process(self, resources, event=None):
+        return self.run(resources, event, now_of(self.manager))
+
+    def run(self, resources, event, now):
         if event is None or not isinstance(event, dict):
             return []
-        return resources if self.fn(event) else []
+        return resources if self.value_test.bind(now, event)(event) else []
 
     def keys(self):
         return set()

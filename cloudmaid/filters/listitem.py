@@ -14,9 +14,10 @@ annotation, so reports read the same). With ``count`` the resource matches when
 ``count_op(matching items, count)`` holds (an empty or missing list counts 0).
 """
 from ..errors import PolicyError
-from .core import Filter, apply, filters, parse
+from .base import Filter, filters, now_of
+from .core import apply, parse
+from .keys import compile_path
 from .ops import OPERATORS
-from .value import compile_path
 
 ANNOTATION = "c7n:ListItemMatches"
 #: what may appear in attrs (Custodian: value, or/and/not, reduce; nesting list-item is ours)
@@ -75,6 +76,9 @@ class ListItemFilter(Filter):
             return False
 
     def process(self, resources, event=None):
+        return self.run(resources, event, now_of(self.manager))
+
+    def run(self, resources, event, now):
         out = []
         has_count = "count" in self.data
         for r in resources:
@@ -88,8 +92,8 @@ class ListItemFilter(Filter):
                                   f"not a list")
             # only mappings can be filtered; anything else never matches
             candidates = [x for x in items if isinstance(x, dict)]
-            matched = {id(x) for x in apply(self.children, candidates, event)} if candidates \
-                else set()
+            matched = {id(x) for x in apply(self.children, candidates, event, now=now)} \
+                if candidates else set()
             if has_count:
                 if self._count_ok(len(matched)):
                     out.append(r)

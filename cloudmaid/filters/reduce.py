@@ -14,9 +14,11 @@ value sorts last (``null-order: first`` to put it first), whatever the order.
 """
 import datetime
 import random
+import re
 
-from .core import Filter, filters
-from .value import getter, regex_capture, regex_problem
+from .base import Filter, filters
+from .keys import getter
+from .valuetest import regex_capture
 from .valuetypes import UTC, parse_date
 
 ORDERS = ("asc", "desc", "reverse", "randomize")
@@ -87,13 +89,14 @@ class ReduceFilter(Filter):
         return value
 
     def validate(self):
+        from .valuecheck import regex_problem   # validation only: off the Lambda's imports
         out = []
         for name in ("group-by", "sort-by"):
             config = sort_config(self.data.get(name))
             regex = config.get("value_regex") if isinstance(config, dict) else None
             if isinstance(regex, str):
                 msg = regex_problem(regex)
-                if msg is None and __import__("re").compile(regex).groups != 1:
+                if msg is None and re.compile(regex).groups != 1:
                     msg = f"value_regex '{regex}' needs exactly one capture group"
                 if msg:
                     out.append(((name, "value_regex"), msg))

@@ -4,12 +4,15 @@
 marks written by either tool are read by both).
 """
 import datetime
-import difflib
 import functools
 import warnings
 
+from dateutil import tz as dateutil_tz
+from dateutil.parser import parse as parse_datetime
+
 from ..actions.core import actions
-from .core import Filter, filters
+from ..suggest import did_you_mean
+from .base import Filter, filters, now_of
 from .ops import OPERATORS
 
 DEFAULT_TAG = "maid_status"
@@ -30,10 +33,9 @@ TZ_ALIASES = {
 
 def resolve_tz(name):
     """A tzinfo for an alias or IANA name; None when unknown. (dateutil ships with botocore.)"""
-    from dateutil import tz
     if not isinstance(name, str) or not name:
         return None
-    return tz.gettz(TZ_ALIASES.get(name.lower(), name))
+    return dateutil_tz.gettz(TZ_ALIASES.get(name.lower(), name))
 
 
 def action_date(now, days=0, hours=0, tz="utc"):
@@ -74,9 +76,7 @@ def op_problem(manager, op, where=("op",)):
     names = actions.names(rtype)
     if op in names:
         return None
-    close = difflib.get_close_matches(str(op), names, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return (where, f"action '{op}' is not available on {rtype}{hint}")
+    return (where, f"action '{op}' is not available on {rtype}{did_you_mean(op, names)}")
 
 
 def abbreviations(tz, year):
@@ -141,8 +141,7 @@ class MarkedForOp(Filter):
 
     def __init__(self, data, manager=None):
         super().__init__(data, manager)
-        self._dates = {}
-        self._setup = None
+        self._dates = {}   # (year, mark date) -> parsed date
 
     def validate(self):
         return mark_problems(self.manager, self.data)
@@ -150,38 +149,39 @@ class MarkedForOp(Filter):
     def keys(self):
         return {"Tags"}
 
-    def setup(self):
+    def matcher(self, now, event=None):
+        """The marks due at ``now`` (the run's clock) plus the skew, on the clock of ``tz``."""
         tz = resolve_tz(self.data.get("tz", "utc")) or resolve_tz("utc")
-        ctx = getattr(self.manager, "ctx", None)
-        now = ctx.now if ctx is not None else datetime.datetime.now(datetime.timezone.utc)
         now = now.astimezone(tz) + datetime.timedelta(days=self.data.get("skew", 0),
                                                       hours=self.data.get("skew_hours", 0))
         tzinfos = dict(known_abbreviations(now.year))
         tzinfos.update(abbreviations(tz, now.year))   # the filter's own zone decides (IST)
-        self._setup = (tz, now, tzinfos)
-        return self._setup
+        tag, op = self.data.get("tag", DEFAULT_TAG), self.data.get("op", "stop")
+        naive = now.replace(tzinfo=None)
 
-    def due(self, date):
+        def due(resource):
+            mark = parse_mark(tag_value(resource, tag))
+            if mark is None or mark[0] != op:
+                return False
+            when = self.parse_date(mark[1], now.year, tzinfos)
+            if when is None:
+                return False
+            if when.tzinfo is None:
+                return naive >= when
+            return now >= when.astimezone(tz)
+        return due
+
+    def match(self, resource, event=None):
+        return self.matcher(now_of(self.manager), event)(resource)
+
+    def parse_date(self, date, year, tzinfos):
         """The mark's date (a datetime, aware or naive) or None when it does not parse."""
-        if date not in self._dates:
-            from dateutil.parser import parse
-            tz, _, tzinfos = self._setup or self.setup()
+        key = (year, date)
+        if key not in self._dates:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")   # UnknownTimezoneWarning: read as naive
-                    self._dates[date] = parse(date, tzinfos=tzinfos)
+                    self._dates[key] = parse_datetime(date, tzinfos=tzinfos)
             except (ValueError, OverflowError):
-                self._dates[date] = None
-        return self._dates[date]
-
-    def match(self, resource, event=None):
-        mark = parse_mark(tag_value(resource, self.data.get("tag", DEFAULT_TAG)))
-        if mark is None or mark[0] != self.data.get("op", "stop"):
-            return False
-        when = self.due(mark[1])
-        if when is None:
-            return False
-        tz, now, _ = self._setup or self.setup()
-        if when.tzinfo is None:
-            return now.replace(tzinfo=None) >= when
-        return now >= when.astimezone(tz)
+                self._dates[key] = None
+        return self._dates[key]

@@ -7,6 +7,7 @@ names are the schema's job.
 import re
 
 from .ops import LIST_OPERATORS, REGEX_OPERATORS
+from .valuetypes import parse_date
 
 
 def value_problems(data):
@@ -43,10 +44,8 @@ def value_problems(data):
                                 f"{_describe(value)}"))
     if vtype == "resource_count" and (op in REGEX_OPERATORS or regex):
         out.append((("op",), "value_type 'resource_count' cannot use a regex"))
-    if uses_value and vtype == "date":
-        from .valuetypes import parse_date
-        if parse_date(value) is None:
-            out.append((("value",), f"value_type 'date' needs a date, got {_describe(value)}"))
+    if uses_value and vtype == "date" and parse_date(value) is None:
+        out.append((("value",), f"value_type 'date' needs a date, got {_describe(value)}"))
     if vtype != "resource_count" and "key" not in data:
         out.append(((), "missing required key 'key'"))
     if "value" not in data and uses_value:

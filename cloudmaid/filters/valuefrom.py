@@ -17,6 +17,7 @@ import os
 import urllib.parse
 
 from ..errors import PolicyError
+from .keys import compile_path
 
 FORMATS = ("json", "csv", "csv2dict", "txt")
 SCHEMA = {"type": "object", "additionalProperties": False, "required": ["url"], "properties": {
@@ -47,7 +48,6 @@ def read(url, manager=None):
 
 def values(config, manager=None):
     """The values a ``value_from`` block names (a set for lists)."""
-    from .value import compile_path
     url = config["url"]
     fmt = config.get("format") or os.path.splitext(urllib.parse.urlparse(url).path)[1][1:]
     if fmt not in FORMATS:

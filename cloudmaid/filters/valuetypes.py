@@ -6,9 +6,9 @@ resource side; ``swap``, ``age`` and ``cidr`` (address against network) exchange
 purpose, so that ``age`` with ``op: gt`` and ``value: 30`` reads "older than 30 days" and
 ``cidr`` with ``op: in`` reads "the configured address is inside the resource's network".
 
-A type may also *prepare* the configured side once (parse a date, a CIDR, a version, or turn a
-day count into a threshold) instead of per resource; ``age``/``expiration`` thresholds are
-prepared once per run because they depend on the clock.
+A type may also *prepare* the configured side once (parse a date, a CIDR, a version) instead
+of per resource; ``age``/``expiration`` turn a day count into a threshold from the run's clock,
+once per run.
 """
 import datetime
 import ipaddress
@@ -172,15 +172,20 @@ def date(configured, value):
     return configured, parse_date(value)
 
 
+def date_or_zero(value):
+    """The resource side of ``age``/``expiration``: its date, 0 when it has none (which then
+    compares with no date: a type mismatch, no match)."""
+    d = parse_date(value)
+    return 0 if d is None else d
+
+
 def age(threshold, value):
     # compare threshold against the resource's date: "gt 30" means older than 30 days
-    d = parse_date(value)
-    return (0 if d is None else d), threshold
+    return date_or_zero(value), threshold
 
 
 def expiration(threshold, value):
-    d = parse_date(value)
-    return threshold, (0 if d is None else d)
+    return threshold, date_or_zero(value)
 
 
 def cidr(configured, value):
@@ -201,22 +206,17 @@ def version(configured, value):
     return configured, Version(value)
 
 
-def now():
-    return datetime.datetime.now(tz=UTC)
+def age_threshold(configured, now):
+    """``now`` less ``configured`` days (a datetime is taken as the threshold itself)."""
+    if isinstance(configured, datetime.datetime):
+        return configured
+    return now - datetime.timedelta(days=configured)
 
 
-def _days(value):
-    if isinstance(value, datetime.datetime):
-        return None
-    return datetime.timedelta(days=value)
-
-
-def age_threshold(configured):
-    return configured if isinstance(configured, datetime.datetime) else now() - _days(configured)
-
-
-def expiration_threshold(configured):
-    return configured if isinstance(configured, datetime.datetime) else now() + _days(configured)
+def expiration_threshold(configured, now):
+    if isinstance(configured, datetime.datetime):
+        return configured
+    return now + datetime.timedelta(days=configured)
 
 
 #: value_type -> conversion returning ``(v, r)``
@@ -228,8 +228,7 @@ VALUE_TYPES = {
     "resource_count": None, "expr": None,
 }
 
-#: value_type -> preparation of the configured side, done once (or once per run if clocked)
-PREPARE = {"date": parse_date, "cidr": parse_cidr, "version": Version,
-           "age": age_threshold, "expiration": expiration_threshold}
-#: preparations that read the clock: redone at the start of each run
-CLOCKED = {"age", "expiration"}
+#: value_type -> preparation of the configured side, done once per policy
+PREPARE = {"date": parse_date, "cidr": parse_cidr, "version": Version}
+#: value_type -> ``fn(configured, now)``: the threshold, once per run (it reads the clock)
+CLOCKED = {"age": age_threshold, "expiration": expiration_threshold}

@@ -26,6 +26,7 @@ class ResourceType:
     id_filter: str = None          # describe ``Filters`` name selecting by id; unlike ids_param
                                    # an unknown id does not fail the whole call (related lookups)
     arn_service: str = None        # service in the ARN when it differs from the client name
+    config_type: str = None        # AWS Config resource type (source: config, config rules)
     # filters/actions on this type that read other types, e.g. ec2 -> ebs, for docs/schema
     related: tuple = ()
 
@@ -41,12 +42,13 @@ CATALOG = {row.name: row for row in (
         name="ec2", service="ec2", enum_op="describe_instances",
         enum_path="Reservations[].Instances[]", id="InstanceId", arn_type="instance",
         ids_param="InstanceIds", date="LaunchTime", id_prefix="i-", batch_size=1000,
-        id_filter="instance-id",
+        id_filter="instance-id", config_type="AWS::EC2::Instance",
     ),
     ResourceType(
         name="ebs", service="ec2", enum_op="describe_volumes", enum_path="Volumes[]",
         id="VolumeId", arn_type="volume", ids_param="VolumeIds", date="CreateTime",
         id_prefix="vol-", id_filter="volume-id", related=("ec2",),
+        config_type="AWS::EC2::Volume",
     ),
     ResourceType(
         # own snapshots only: without OwnerIds the listing holds every public snapshot
@@ -66,17 +68,18 @@ CATALOG = {row.name: row for row in (
         name="security-group", service="ec2", enum_op="describe_security_groups",
         enum_path="SecurityGroups[]", id="GroupId", name_key="GroupName",
         arn_type="security-group", ids_param="GroupIds", id_prefix="sg-",
-        id_filter="group-id",
+        id_filter="group-id", config_type="AWS::EC2::SecurityGroup",
     ),
     ResourceType(
         name="subnet", service="ec2", enum_op="describe_subnets", enum_path="Subnets[]",
         id="SubnetId", arn_type="subnet", ids_param="SubnetIds", id_prefix="subnet-",
-        id_filter="subnet-id",
+        id_filter="subnet-id", config_type="AWS::EC2::Subnet",
     ),
     ResourceType(
         # every bucket, whatever its region; per-bucket details come from the s3 manager
         name="s3", service="s3", enum_op="list_buckets", enum_path="Buckets[]", id="Name",
         name_key="Name", date="CreationDate", tags="fetched", global_resource=True,
+        config_type="AWS::S3::Bucket",
     ),
 )}
 

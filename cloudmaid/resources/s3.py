@@ -75,9 +75,8 @@ class S3Manager(ResourceManager):
         return self.client("s3", bucket_region(bucket))
 
     def detail_keys(self, keys):
-        if keys is None or DENIED in keys:
-            return list(DETAILS)
-        return [k for k in DETAILS if k in keys]
+        every = keys is None or DENIED in keys
+        return [k for k in DETAILS if (every or k in keys) and self.detail_allowed(k)]
 
     def run_cache(self):
         """bucket name -> details fetched this run (shared by the run's policies)."""
@@ -191,7 +190,8 @@ class S3Manager(ResourceManager):
 class DeleteBucket(Action):
     """Delete buckets. ``remove-contents`` (Custodian's default: true) first aborts multipart
     uploads and deletes every object version and delete marker, 1000 per DeleteObjects call;
-    without it a non-empty bucket fails alone (BucketNotEmpty)."""
+    without it a non-empty bucket fails alone (BucketNotEmpty; Custodian only logs it). A
+    bucket already gone counts as deleted."""
     schema = {"remove-contents": {"type": "boolean"}}
     permissions = ("s3:DeleteBucket", "s3:ListBucketVersions", "s3:DeleteObjectVersion",
                    "s3:DeleteObject", "s3:ListBucketMultipartUploads",
@@ -202,9 +202,13 @@ class DeleteBucket(Action):
 
         def delete(bucket):
             client = self.manager.bucket_client(bucket)
-            if self.data.get("remove-contents", True):
-                self.empty(client, bucket["Name"])
-            client.delete_bucket(Bucket=bucket["Name"])
+            try:
+                if self.data.get("remove-contents", True):
+                    self.empty(client, bucket["Name"])
+                client.delete_bucket(Bucket=bucket["Name"])
+            except ClientError as e:
+                if e.response.get("Error", {}).get("Code") != "NoSuchBucket":
+                    raise
         self.each(resources, delete)
 
     def empty(self, client, name):
