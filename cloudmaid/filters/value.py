@@ -10,16 +10,19 @@ from .valuefrom import SCHEMA as VALUE_FROM_SCHEMA
 from .valuetest import compile_value
 from .valuetypes import VALUE_TYPES
 
+_ANY = {"type": ["string", "number", "boolean", "array", "null", "object"]}
 VALUE_SCHEMA = {
     "key": {"type": "string"},
-    "value": {"type": ["string", "number", "boolean", "array", "null", "object"]},
+    "value": _ANY,
     "op": {"enum": sorted(OPERATORS)},
     "value_type": {"enum": sorted(VALUE_TYPES)},
     "value_regex": {"type": "string"},
     "value_path": {"type": "string"},
     "value_from": VALUE_FROM_SCHEMA,
     "tag_key_transforms": {"type": "array", "items": {"enum": sorted(_TAG_TRANSFORMS)}},
-    "default": {"type": "object"},
+    # the key's value where the resource lacks it (valuetest.use_default); Custodian's schema
+    # takes only a mapping here and its code never reads it
+    "default": _ANY,
 }
 
 

@@ -44,6 +44,9 @@ def value_problems(data):
                                 f"{_describe(value)}"))
     if vtype == "resource_count" and (op in REGEX_OPERATORS or regex):
         out.append((("op",), "value_type 'resource_count' cannot use a regex"))
+    if vtype == "resource_count" and "default" in data:
+        out.append((("default",), "value_type 'resource_count' counts resources: it reads no "
+                                  "key, so 'default' has nothing to stand in for"))
     if uses_value and vtype == "date" and parse_date(value) is None:
         out.append((("value",), f"value_type 'date' needs a date, got {_describe(value)}"))
     if vtype != "resource_count" and "key" not in data:

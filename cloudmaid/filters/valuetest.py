@@ -1,8 +1,9 @@
 """Value filter data -> a Test (see predicate.py): the one place the value filter's meaning is
 decided.
 
-Key lookup (plain key, ``tag:Name``, dotted path or full JMESPath), optional ``value_regex``
-capture, ``value_type`` conversion, then Cloud Custodian's decision chain::
+Key lookup (plain key, ``tag:Name``, dotted path or full JMESPath), ``default`` for a missing
+value, optional ``value_regex`` capture, ``value_type`` conversion, then Cloud Custodian's
+decision chain::
 
     r = resource value (None for 'in'/'not-in' becomes ())
     v, r = value_type conversion
@@ -41,6 +42,8 @@ def compile_value(data, manager=None):
         return _value_from(data, manager)
     op, vtype, configured = data.get("op"), data.get("value_type"), data.get("value")
     read = [access(data.get("key"), data.get("tag_key_transforms"))]
+    if data.get("default") is not None:
+        read.append(use_default(data["default"]))
     regex = data.get("value_regex")
     if regex:
         read.append(Part(regex_capture(regex)))
@@ -67,6 +70,13 @@ def compile_value(data, manager=None):
         return Leaf(read, Part(pair))
     read.append(Part(lambda x: convert(cfg, x)[1]))
     return Leaf(read, compare(op, cfg, sentinel_flags(cfg)))
+
+
+def use_default(default):
+    """``default``: the value of a key the resource lacks (missing or null), read as if the
+    resource had it (then ``value_regex``, ``value_type`` and the op apply to it)."""
+    return Part(lambda x: default if x is None else x,
+                ("if x is None:", "    x = DEFAULT"), {"DEFAULT": default})
 
 
 #: 'in'/'not-in': a missing value is ()
