@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo bench install clean
+.PHONY: test demo bench install clean index
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -17,6 +17,10 @@ install: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 tests
+
+# cloudmaid/index.py: which module registers/declares what (generated; a test checks it)
+index: $(STAMP)
+	$(BIN)/python -m cloudmaid.tools.index
 
 demo: $(STAMP)
 	$(BIN)/maid demo

@@ -1,61 +1,26 @@
-"""Which modules register the resource types, filters, actions and modes, and importing them.
+"""Which modules a policy needs, read from the generated index, and importing them.
 
-The CLI (validation, schema) imports everything with ``load_all``. A policy needs far less: the
-generic filters and actions, its mode, its resource type's own modules, and optional modules
-(tag filters/actions, ec2/s3 filters) only when it names one of their filters or actions.
-``load_policy`` imports only those, so a Lambda cold start compiles about half the code, and
+The CLI (validation, schema) imports everything with ``load_all``. A policy needs far less:
+its resource type's declaration and manager, its mode, the modules registering the filter and
+action names it uses (for its type or ``"*"``), and the generic value/boolean filters.
+``load_policy`` imports only those, so a Lambda cold start compiles a fraction of the code, and
 ``mu/package.py`` ships only them (plus what they import) in the function's zip. The mapping
-is data, checked by tests/test_plugins.py against ``load_all``: same registrations, per type.
+is cloudmaid/index.py, generated from the registrations (``python -m cloudmaid.tools.index``);
+tests/test_plugins.py checks it is up to date and that a subset registers what ``load_all``
+registers for its type.
 """
 import importlib
 
-PACKAGES = ("cloudmaid.filters", "cloudmaid.actions", "cloudmaid.resources", "cloudmaid.modes")
+from . import index
 
-#: registrations valid on every resource type (``"*"``)
+PACKAGES = ("cloudmaid.filters", "cloudmaid.actions", "cloudmaid.resources", "cloudmaid.modes",
+            "cloudmaid.aws")
+
+#: registrations valid on every resource type, always loaded (a filter without ``type`` is a
+#: value filter; ``or``/``and``/``not`` blocks)
 GENERIC = ("cloudmaid.filters.value", "cloudmaid.filters.boolean")
-#: modules a policy needs only when it names one of their filters/actions (any alias): every
-#: name each registers, checked by tests/test_plugins.py. The others always load.
-OPTIONAL = {
-    "cloudmaid.filters.event": frozenset({"event"}),
-    "cloudmaid.filters.listitem": frozenset({"list-item"}),
-    "cloudmaid.filters.reduce": frozenset({"reduce"}),
-    "cloudmaid.filters.tags": frozenset({"tag-count", "marked-for-op"}),
-    "cloudmaid.actions.tags": frozenset({"tag", "mark", "remove-tag", "unmark", "untag",
-                                         "rename-tag", "mark-for-op"}),
-    "cloudmaid.resources.ec2_filters": frozenset({
-        "instance-age", "instance-uptime", "state-age", "ebs", "security-group", "subnet",
-        "image", "image-age"}),
-    "cloudmaid.resources.s3_filters": frozenset({
-        "bucket-encryption", "global-grants", "check-public-block"}),
-}
-
-#: resource type -> the modules (under cloudmaid.resources) registering its filters, actions
-#: and manager. A type missing here (added since) makes ``load_for`` load everything.
-RESOURCE_MODULES = {
-    "ec2": ("ec2", "ec2_filters"),
-    "ebs": ("ebs",),
-    "ebs-snapshot": ("ebs",),
-    "ami": ("ebs",),
-    "security-group": ("security_group",),
-    "subnet": (),
-    "s3": ("s3", "s3_filters", "config_s3"),
-}
-
-#: mode type -> its module under cloudmaid.modes
-MODE_MODULES = {
-    "pull": "core",
-    "periodic": "periodic",
-    "cloudtrail": "cloudtrail",
-    "ec2-instance-state": "ec2_state",
-    "asg-instance-state": "asg_state",
-    "guard-duty": "guard_duty",
-    "config-rule": "config_rule",
-    "config-poll-rule": "config_poll",
-    "phd": "phd",
-    "hub-finding": "security_hub",
-    "hub-action": "security_hub",
-    "schedule": "scheduler",
-}
+#: the tag actions write through the type's tagger (actions/taggers.py)
+TAG_ACTIONS = "cloudmaid.actions.tags"
 
 _all_loaded = False
 _loaded = set()
@@ -68,23 +33,32 @@ def resource_name(resource):
     return resource
 
 
-def modules_for(resource, mode="pull", names=None):
+def registering(table, rtype, names):
+    """Modules registering any of ``names`` for ``rtype`` or ``"*"`` in an index table
+    (None: every name)."""
+    out = []
+    for name, scopes in table.items():
+        if names is None or name in names:
+            out.extend(m for scope, m in scopes.items() if scope in ("*", rtype))
+    return out
+
+
+def modules_for(resource, mode="pull", names=None, source=None):
     """Dotted names of the modules a policy on ``resource`` in ``mode`` needs registered, in
     import order; ``None`` when either is unknown here (then load everything). ``names``: the
-    strings the policy's filters/actions hold (None: assume any, load every OPTIONAL module)."""
-    own = RESOURCE_MODULES.get(resource_name(resource))
-    mode_module = MODE_MODULES.get(mode or "pull")
+    strings the policy's filters/actions hold (None: assume any)."""
+    rtype = resource_name(resource)
+    own = index.TYPES.get(rtype) if isinstance(rtype, str) else None
+    mode_module = index.MODES.get(mode or "pull") if isinstance(mode or "pull", str) else None
     if own is None or mode_module is None:
         return None
-
-    def needed(module):
-        return module not in OPTIONAL or names is None or bool(OPTIONAL[module] & names)
-
-    generic = tuple(m for m in OPTIONAL
-                    if m.startswith(("cloudmaid.filters.", "cloudmaid.actions.")))
-    own = tuple(f"cloudmaid.resources.{m}" for m in own)
-    mode_module = f"cloudmaid.modes.{mode_module}"
-    return tuple(m for m in GENERIC + generic + own if needed(m)) + (mode_module,)
+    names = None if names is None else set(names)
+    elements = registering(index.FILTERS, rtype, names) + registering(index.ACTIONS, rtype, names)
+    type_modules = [own["declared"], own["manager"]]
+    if source == "config" or names is None:
+        type_modules.append(own["config"])
+    wanted = list(GENERIC) + type_modules + sorted(set(elements)) + [mode_module]
+    return tuple(m for m in dict.fromkeys(wanted) if m)
 
 
 def policy_modules(policy_data):
@@ -98,7 +72,7 @@ def policy_modules(policy_data):
     names = set()
     for key in ("filters", "actions", "conditions"):
         _strings(policy_data.get(key), names)
-    return modules_for(policy_data.get("resource"), mode_type, names)
+    return modules_for(policy_data.get("resource"), mode_type, names, policy_data.get("source"))
 
 
 def _strings(data, out):
@@ -135,19 +109,23 @@ def _load(names):
 
 
 def all_modules():
-    """Every registering module, in a stable order."""
+    """Every registering module, in a stable order (the index generator reads it too)."""
     import pkgutil   # CLI side only
     names = []
     for package in PACKAGES:
         mod = importlib.import_module(package)
-        names.extend(f"{package}.{info.name}" for info in sorted(pkgutil.iter_modules(mod.__path__),
-                                                                 key=lambda i: i.name))
+        for info in sorted(pkgutil.walk_packages(mod.__path__, package + "."),
+                           key=lambda i: i.name):
+            if not info.ispkg:
+                names.append(info.name)
     return names
 
 
 def load_names(names):
-    """Import the optional modules registering any of ``names`` (a filter or action name)."""
-    _load([m for m, registered in OPTIONAL.items() if registered & set(names)])
+    """Import the modules registering any of ``names`` (a filter or action name), any scope."""
+    names = set(names)
+    _load(sorted({m for table in (index.FILTERS, index.ACTIONS)
+                  for name, scopes in table.items() if name in names for m in scopes.values()}))
 
 
 def load_all():

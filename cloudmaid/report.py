@@ -1,7 +1,7 @@
 """``maid report``: what the last run matched, read from ``OUT/<policy>/resources.json``.
 
-Columns follow Cloud Custodian's report: a resource type's default fields (its
-``default_report_fields``, else id, name and date from the catalog), plus ``--field
+Columns follow Cloud Custodian's report: a resource type's default fields (its declaration's
+``report``, else its id, name and date), plus ``--field
 HEADER=EXPR`` columns (``tag:Key`` or JMESPath), plus ``Policy`` when several policies are
 reported together.
 """
@@ -14,14 +14,8 @@ import re
 import jmespath
 
 from .output import dumps
-from .resources.catalog import CATALOG
-
-#: Custodian's default report columns where a type declares them
-DEFAULT_FIELDS = {
-    "ec2": ("InstanceId", "tag:Name", "InstanceType", "LaunchTime", "VpcId", "PrivateIpAddress"),
-    "ebs": ("VolumeId", "Attachments[0].InstanceId", "Size", "VolumeType", "KmsKeyId"),
-    "ebs-snapshot": ("SnapshotId", "VolumeId", "tag:InstanceId", "VolumeSize", "StartTime", "State"),
-}
+from .resources import catalog
+from .resources.tagsource import tag_value
 FORMATS = ("table", "csv", "json")
 _HEADER = re.compile(r"^[\w .:/-]+$")
 
@@ -31,17 +25,8 @@ class ReportError(Exception):
 
 
 def default_fields(rtype):
-    if rtype in DEFAULT_FIELDS:
-        return list(DEFAULT_FIELDS[rtype])
-    row = CATALOG.get(rtype)
-    if row is None:
-        return []
-    fields = [row.id]
-    if row.name_key and row.name_key != row.id:
-        fields.append(row.name_key)
-    if row.date:
-        fields.append(row.date)
-    return fields
+    row = catalog.get(rtype)
+    return row.report_fields() if row is not None else []
 
 
 def columns(rtype, extra=(), defaults=True):
@@ -59,10 +44,7 @@ def columns(rtype, extra=(), defaults=True):
 
 def value(resource, expr):
     if expr.startswith("tag:"):
-        for tag in resource.get("Tags") or ():
-            if tag.get("Key") == expr[4:]:
-                return tag.get("Value")
-        return None
+        return tag_value(resource, expr[4:])
     if expr in resource:
         return resource[expr]
     try:

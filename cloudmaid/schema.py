@@ -6,6 +6,7 @@ the whole-file schema that ``maid schema --json`` prints for editors. ``render()
 jsonschema error into ``(path, message)`` pairs a person can act on.
 """
 import functools
+import inspect
 import json
 
 import jsonschema
@@ -329,7 +330,7 @@ def vocabulary(selector=None):
         return out
     if what == "section":
         return f"{section}:\n" + "".join(f"  - {n}\n" for n in regs[section].names(rtype))
-    doc = (cls.__doc__ or "").strip() or "(no description)"
+    doc = inspect.cleandoc(cls.__doc__ or "") or "(no description)"
     plain = json.loads(json.dumps(element_schema(name, cls)))   # no YAML anchors for shared parts
     body = yaml.safe_dump(plain, sort_keys=False, default_flow_style=False)
     perms = "".join(f"  - {p}\n" for p in cls.permissions)

@@ -10,7 +10,7 @@ from botocore.stub import Stubber
 from cloudmaid.actions.core import actions
 from cloudmaid.filters.tags import action_date
 from cloudmaid.policy import Policy, load_plugins
-from cloudmaid.resources.ec2 import is_ephemeral
+from cloudmaid.aws.ec2.instance import is_ephemeral
 from cloudmaid.resources.manager import ResourceManager
 
 from .conftest import make_ami, run_instances

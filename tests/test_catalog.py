@@ -1,11 +1,16 @@
-"""Every catalog row checked against botocore's service models, the way botocore's own
+"""Every declaration checked against botocore's service models, the way botocore's own
 test_paginator_config.py checks paginators-1.json: a typo in a row fails here, not in AWS."""
+import re
+
 import boto3
 import botocore.session
+import jmespath
 import pytest
 from botocore import xform_name
 
+from cloudmaid import index
 from cloudmaid.resources import catalog
+from cloudmaid.resources.declaration import GLOBAL, REGIONAL, TAGGING_API, AugmentQuery
 from cloudmaid.resources.manager import ResourceManager
 
 ROWS = sorted(catalog.CATALOG.values(), key=lambda r: r.name)
@@ -18,11 +23,12 @@ def model(service):
     return _session.get_service_model(service)
 
 
-def operation(row):
+def operation(row, op=None):
+    op = op or row.enum_op
     m = model(row.service)
     names = {xform_name(n): n for n in m.operation_names}
-    assert row.enum_op in names, f"{row.name}: {row.service} has no operation {row.enum_op}"
-    return m.operation_model(names[row.enum_op])
+    assert op in names, f"{row.name}: {row.service} has no operation {op}"
+    return m.operation_model(names[op])
 
 
 def walk(shape, path):
@@ -53,8 +59,84 @@ def test_row_matches_botocore_model(row):
     for key in (row.id, row.name_key, row.date):
         if key:
             assert key in item.members, f"{row.name}: {key} not in {item.name}"
-    if row.tags == "inline":
-        assert "Tags" in item.members, f"{row.name}: tags are not inline in {item.name}"
+    if row.tags not in (None, TAGGING_API, "detail"):
+        assert row.tags in item.members, f"{row.name}: tags are not inline in {item.name}"
+        tags = item.members[row.tags]
+        assert tags.type_name == "list" and {"Key", "Value"} <= set(tags.member.members)
+    if row.arn_key:
+        assert row.arn_key in item.members
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: r.name)
+def test_row_fields(row):
+    assert row.scope in (GLOBAL, REGIONAL)
+    assert row.arn or row.arn_key, f"{row.name}: no ARN"
+    if row.arn:
+        assert row.arn.startswith("arn:{partition}:") and row.arn.endswith("{id}")
+        assert row.arn_placeholders() <= {"partition", "region", "account", "id"}
+        # a regional ARN names its region and account; a global one neither
+        regional = {"region", "account"} <= row.arn_placeholders()
+        assert regional == (row.scope == REGIONAL), row.arn
+        assert row.arn_service in model(row.service).metadata.get("signingName", row.service) \
+            or row.arn_service == row.service
+    for name in row.report:
+        if not name.startswith("tag:"):
+            jmespath.compile(name)
+    if row.config_type:
+        assert re.fullmatch(r"AWS::\w+::\w+", row.config_type)
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r.details], ids=lambda r: r.name)
+def test_details_match_botocore_model(row):
+    for d in row.details:
+        op = operation(row, d.op)
+        assert d.param in op.input_shape.members, (row.name, d.key)
+        assert d.param in op.input_shape.required_members, (row.name, d.key)
+        if d.select:
+            assert d.select in op.output_shape.members, (row.name, d.key, d.select)
+    assert len({d.key for d in row.details}) == len(row.details)
+    if isinstance(row.query, AugmentQuery):
+        assert set(row.query.always) <= set(row.detail_keys)
+
+
+#: CloudTrail event names that are not the operation's name
+TRAIL_SPELLINGS = {"PutBucketPublicAccessBlock": "PutPublicAccessBlock"}
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r.trail], ids=lambda r: r.name)
+def test_shortcuts_are_operations_of_the_service(row):
+    m = model(row.service)
+    for name, shortcut in row.trail.items():
+        jmespath.compile(shortcut.ids)
+        event = shortcut.event or name
+        # CloudTrail's eventName is the API operation (Lambda's carries its API version)
+        event = TRAIL_SPELLINGS.get(event, re.sub(r"20\d{6}$", "", event))
+        assert event in m.operation_names, (row.name, name)
+        assert index.SHORTCUTS[name] == row.name
+
+
+def test_every_shortcut_names_a_declared_type():
+    assert index.SHORTCUTS
+    for name, rtype in index.SHORTCUTS.items():
+        assert rtype in catalog.CATALOG, name
+        assert catalog.get(rtype).shortcut(name)["resource"] == rtype
+
+
+def test_derived_tables():
+    assert index.CONFIG_TYPES == {r.name: r.config_type for r in ROWS if r.config_type}
+    assert index.GUARD_DUTY == {r.name: (r.guard_duty.ids, r.guard_duty.finding_type)
+                                for r in ROWS if r.guard_duty}
+    from cloudmaid.modes import config_rule, guard_duty
+    assert config_rule.config_type("ebs") == "AWS::EC2::Volume"
+    assert guard_duty.TARGETS["ec2"][1] == "Instance"
+
+
+def test_every_row_has_a_tagger():
+    from cloudmaid.actions import taggers
+    for row in ROWS:
+        assert taggers.tagger_class(row) is not None, row.name
+    assert taggers.tagger_name(catalog.get("ec2")) == "ec2"
+    assert taggers.tagger_name(catalog.get("s3")) == "s3"
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.name)
@@ -85,11 +167,13 @@ def test_own_snapshots_and_images_only():
 
 
 def test_arns():
-    assert catalog.get("ebs").arn("vol-1", "eu-west-1", "123") == \
+    assert catalog.get("ebs").arn_of("vol-1", "eu-west-1", "123") == \
         "arn:aws:ec2:eu-west-1:123:volume/vol-1"
-    assert catalog.get("s3").arn("b", "eu-west-1", "123") == "arn:aws:s3:::b"
-    assert catalog.get("security-group").arn("sg-1", "us-east-1", "1") == \
+    assert catalog.get("s3").arn_of("b", "eu-west-1", "123") == "arn:aws:s3:::b"
+    assert catalog.get("security-group").arn_of("sg-1", "us-east-1", "1") == \
         "arn:aws:ec2:us-east-1:1:security-group/sg-1"
+    assert catalog.get("security-group").arn_type == "security-group"
+    assert catalog.get("s3").arn_type is None and catalog.get("s3").arn_service == "s3"
 
 
 # -- every row lists and gets by id against moto ----------------------------------------------

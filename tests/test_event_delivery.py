@@ -28,6 +28,14 @@ GD = {"name": "gd", "resource": "ec2", "mode": {"type": "guard-duty"}}
 CONFIG = {"name": "owner-config", "resource": "ec2", "filters": [{"tag:Owner": "absent"}],
           "mode": {"type": "config-rule"}}
 POLL = {"name": "poll", "resource": "ec2"}
+PHD = {"name": "retiring", "resource": "ec2",
+       "mode": {"type": "phd", "events": ["AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED"]}}
+HUB = {"name": "hub", "resource": "ec2", "mode": {"type": "hub-finding"}}
+# the fixtures name this policy's custom action and schedule, and the Config rule below
+HUB_ACTION = {"name": "remediate", "resource": "ec2", "mode": {"type": "hub-action"}}
+SCHEDULE = {"name": "s3-bucket-check", "resource": "ec2", "mode": {"type": "schedule", "schedule": "rate(1 day)"}}
+CONFIG_POLL = {"name": "ec2-poll-owner", "resource": "ec2",
+               "mode": {"type": "config-poll-rule", "schedule": "One_Hour", "ignore-support-check": True}}
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +44,12 @@ def no_sleep(monkeypatch):
 
 
 def fixture(name):
-    return json.loads((FIXTURES / name).read_text())
+    ev = json.loads((FIXTURES / name).read_text())
+    if name.startswith("securityhub-") and "action/custom/" in json.dumps(ev.get("resources")):
+        # the custom action the hub-action policy deploys (its id is a digest of the function name)
+        from cloudmaid.events.securityhub import action_arn
+        ev["resources"] = [action_arn("maid-remediate", "us-east-1", ACCOUNT)]
+    return ev
 
 
 def scheduled(resources):
@@ -160,7 +173,7 @@ def policy_of(data, ctx):
     return Policy(data, ctx)
 
 
-ALL = [SNAPSHOTS, ON_RUN, ON_PENDING, ON_SG, GD, CONFIG]
+ALL = [SNAPSHOTS, ON_RUN, ON_PENDING, ON_SG, GD, CONFIG, PHD, HUB, HUB_ACTION, SCHEDULE, CONFIG_POLL]
 #: fixture -> the policies of ALL whose trigger delivers it
 DELIVERED = {
     "cloudtrail-run-instances.json": {"on-run"},
@@ -173,6 +186,12 @@ DELIVERED = {
     "asg-launch-successful.json": set(),
     "scheduled-event.json": set(),                            # names another rule
     "config-rule-invocation.json": set(),                     # names another Config rule
+    "config-poll-invocation.json": {"ec2-poll-owner"},
+    "health-event-ec2.json": {"retiring"},
+    "securityhub-findings-imported.json": {"hub"},
+    "securityhub-custom-action.json": {"remediate"},
+    "securityhub-insight-results.json": {"remediate"},
+    "scheduler-invocation.json": {"s3-bucket-check"},
 }
 
 
@@ -192,12 +211,12 @@ def test_handler_and_event_runs_share_the_delivery_decision(ctx, name):
             assert (out["status"], out["reason"]) == ("skipped", f"not delivered: {why}")
 
 
-@pytest.mark.parametrize("data", [ON_RUN, ON_PENDING, ON_SG, GD], ids=lambda d: d["name"])
+@pytest.mark.parametrize("data", [ON_RUN, ON_PENDING, ON_SG, GD, PHD, HUB, HUB_ACTION], ids=lambda d: d["name"])
 @pytest.mark.parametrize("name", sorted(DELIVERED))
 def test_pattern_delivery_is_the_deployed_pattern(ctx, data, name):
     from cloudmaid.events import pattern
     mode = policy_of(data, ctx).mode
-    deployed = json.loads(mode.models(function())[0].pattern)
+    deployed = json.loads(next(m for m in mode.models(function()) if hasattr(m, "pattern")).pattern)
     assert mode.delivery(fixture(name))[0] == pattern.matches(deployed, fixture(name))
 
 

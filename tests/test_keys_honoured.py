@@ -34,14 +34,10 @@ from cloudmaid.session import SessionFactory
 
 from .seeders import World, fixture
 
-_VALUE_LIKE = (("value", "*"), ("event", "*"), ("ebs", "ec2"), ("image", "ec2"),
-               ("security-group", "ec2"), ("subnet", "ec2"), ("instance", "ebs"))
 #: (kind, element name, scope, key) -> where: accepted by the schema, ignored by the code today
 KNOWN_IGNORED = {
-    **{("filters", n, s, "default"): "cloudmaid/filters/value.py (ValueFilter.schema)"
-       for n, s in _VALUE_LIKE},
     ("filters", "global-grants", "s3", "operator"):
-        "cloudmaid/resources/s3_filters.py (Custodian's schema has it and ignores it too)",
+        "cloudmaid/aws/s3/filters.py (Custodian's schema has it and ignores it too)",
     **{("modes", m, "*", "delay"):
        "cloudmaid/modes/core.py (COMMON_SCHEMA; a scheduled run fetches no ids to wait for)"
        for m in ("periodic", "schedule")},

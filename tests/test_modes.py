@@ -58,18 +58,6 @@ SYNTHETIC = {
     "PutBucketPolicy": ({"requestParameters": {"bucketName": "b1"}}, ["b1"]),
     "DeleteBucketEncryption": ({"requestParameters": {"bucketName": "b1"}}, ["b1"]),
     "PutBucketPublicAccessBlock": ({"requestParameters": {"bucketName": "b1"}}, ["b1"]),
-    "CreateDBInstance": ({"requestParameters": {"dBInstanceIdentifier": "db1"}}, ["db1"]),
-    "CreateTable": ({"requestParameters": {"tableName": "t1"}}, ["t1"]),
-    "CreateFunction": ({"requestParameters": {"functionName": "f1"}}, ["f1"]),
-    "CreateUser": ({"requestParameters": {"userName": "u1"}}, ["u1"]),
-    "CreateRole": ({"requestParameters": {"roleName": "r1"}}, ["r1"]),
-    "CreateAccessKey": ({"responseElements": {"accessKey": {"userName": "u1", "accessKeyId": "AKIA1"}}}, ["u1"]),
-    "CreateAutoScalingGroup": ({"requestParameters": {"autoScalingGroupName": "g1"}}, ["g1"]),
-    "UpdateAutoScalingGroup": ({"requestParameters": {"autoScalingGroupName": "g1"}}, ["g1"]),
-    "CreateLoadBalancer": ({"requestParameters": {"loadBalancerName": "lb1"}}, ["lb1"]),
-    "CreateKey": ({"responseElements": {"keyMetadata": {"keyId": "k-1"}}}, ["k-1"]),
-    "ConsoleLogin": ({"userIdentity": {"arn": "arn:aws:iam::123456789012:user/a"}},
-                     ["arn:aws:iam::123456789012:user/a"]),
 }
 
 
@@ -144,7 +132,9 @@ def test_state_guard_duty_asg_config_ids():
 # -- rules -----------------------------------------------------------------------------------
 def test_cloudtrail_rule():
     mode = make({"type": "cloudtrail", "events": [
-        "RunInstances", "CreateBucket", "CreateFunction",
+        "RunInstances", "CreateBucket",
+        {"source": "lambda.amazonaws.com", "event": "CreateFunction20150331",
+         "ids": "requestParameters.functionName"},
         {"source": "ec2.amazonaws.com", "event": "StartInstances", "ids": "x"}]})
     assert mode.rule() == {"pattern": {
         "detail": {"eventName": ["CreateBucket", "CreateFunction20150331", "RunInstances",
@@ -175,7 +165,8 @@ def test_source_is_left_out_when_its_eventbridge_name_is_unsure():
 
 
 def test_console_login_detail_type_and_user_pattern():
-    mode = make({"type": "cloudtrail", "events": ["ConsoleLogin"],
+    mode = make({"type": "cloudtrail", "events": [
+                    {"source": "signin.amazonaws.com", "event": "ConsoleLogin", "ids": "userIdentity.arn"}],
                  "pattern": {"detail": {"userIdentity": {"type": ["Root"]}}}})
     p = mode.rule()["pattern"]
     assert p["detail-type"] == ["AWS Console Sign In via CloudTrail"]
@@ -198,8 +189,6 @@ def test_other_mode_rules():
     gd = make({"type": "guard-duty"}).rule()["pattern"]
     assert gd["detail"] == {"resource": {"resourceType": ["Instance"]}}
     assert pattern.matches(gd, fixture("guardduty-finding-ec2.json"))
-    assert make({"type": "guard-duty"}, "iam-user").rule()["pattern"]["detail"] == {
-        "resource": {"resourceType": ["AccessKey"]}}
     assert make({"type": "periodic", "schedule": "rate(1 day)", "pattern": {"source": ["aws.ec2"]}}).rule() == {
         "schedule": "rate(1 day)", "pattern": {"source": ["aws.ec2"]}}
 
@@ -254,7 +243,7 @@ def test_valid_modes_have_no_problems():
         "ids": "requestParameters.instancesSet.items[].instanceId"}], "role": "maid"}) == []
     assert problems({"type": "ec2-instance-state", "events": ["pending"]}) == []
     assert problems({"type": "asg-instance-state", "events": ["launch-success"]}, resource="asg") == []
-    assert problems({"type": "guard-duty"}, resource="iam-user") == []
+    assert problems({"type": "guard-duty"}) == []
     assert problems({"type": "config-rule"}) == []
 
 
@@ -274,13 +263,13 @@ def test_valid_modes_have_no_problems():
     ({"type": "asg-instance-state", "events": ["launch-succes"]}, {"resource": "asg"},
      ("events", 0), "did you mean 'launch-success'"),
     ({"type": "guard-duty"}, {"resource": "s3"}, (),
-     "guard-duty mode supports resources account, ec2, iam-user, not 's3'"),
+     "guard-duty mode needs resource 'ec2'"),
     ({"type": "asg-instance-state", "events": ["launch-success"]}, {}, (),
      "asg-instance-state mode needs resource 'asg'"),
     ({"type": "ec2-instance-state", "events": ["pending"]}, {"resource": "ebs"}, (),
      "ec2-instance-state mode needs resource 'ec2'"),
-    ({"type": "cloudtrail", "events": ["RunInstances", "CreateDBInstance"]}, {}, ("events", 1),
-     "CloudTrail shortcut 'CreateDBInstance' is for resource 'rds', not 'ec2'"),
+    ({"type": "cloudtrail", "events": ["RunInstances", "CreateBucket"]}, {}, ("events", 1),
+     "CloudTrail shortcut 'CreateBucket' is for resource 's3', not 'ec2'"),
     ({"type": "cloudtrail", "events": ["CreateVolume"]}, {"resource": "ebs-snapshot"}, ("events", 0),
      "CloudTrail shortcut 'CreateVolume' is for resource 'ebs', not 'ebs-snapshot'"),
     ({"type": "config-rule"}, {"resource": "ami"}, (), "does not record resource type 'ami'"),

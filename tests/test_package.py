@@ -67,17 +67,17 @@ def test_contents_are_runtime_modules_config_and_entry():
     assert not [n for n in listed if n.startswith("cloudmaid/sandbox/") or "__pycache__" in n
                 or n.endswith(".pyc")]
     # only the policy's own resource type and mode
-    for other in ("cloudmaid/resources/s3.py", "cloudmaid/resources/s3_filters.py",
-                  "cloudmaid/resources/ebs.py", "cloudmaid/resources/security_group.py",
+    for other in ("cloudmaid/aws/s3/types.py", "cloudmaid/aws/s3/filters.py",
+                  "cloudmaid/aws/ec2/ebs.py", "cloudmaid/aws/ec2/security_group.py",
                   "cloudmaid/modes/periodic.py", "cloudmaid/modes/config_rule.py",
                   "cloudmaid/modes/guard_duty.py", "cloudmaid/events/schedule.py",
                   "cloudmaid/actions/tags.py", "cloudmaid/filters/tags.py",   # no tag action
-                  "cloudmaid/resources/ec2_filters.py", "cloudmaid/resources/related.py"):
+                  "cloudmaid/aws/ec2/instance_filters.py", "cloudmaid/resources/related.py"):
         assert other not in listed                                   # nor an ec2-only filter
-    assert {"cloudmaid/resources/ec2.py", "cloudmaid/filters/value.py",
+    assert {"cloudmaid/aws/ec2/instance.py", "cloudmaid/aws/ec2/types.py", "cloudmaid/filters/value.py",
             "cloudmaid/plugins.py"} <= listed
     aged = names(package.build(dict(POLICY, filters=[{"type": "instance-age", "days": 1}]))[0])
-    assert {"cloudmaid/resources/ec2_filters.py", "cloudmaid/resources/related.py"} <= set(aged)
+    assert {"cloudmaid/aws/ec2/instance_filters.py", "cloudmaid/resources/related.py"} <= set(aged)
     assert zf.read("maid_handler.py").decode().splitlines()[-1] == \
         "from cloudmaid.mu.handler import handler  # noqa: F401"
     assert package.HANDLER == "maid_handler.handler"
@@ -121,9 +121,9 @@ def test_no_module_in_the_zip_imports_cli_side_libraries():
 def test_each_policy_gets_its_own_modules():
     s3 = names(package.build({"name": "b", "resource": "s3", "filters": [{"type": "global-grants"}],
                               "mode": {"type": "periodic", "schedule": "rate(1 day)"}})[0])
-    assert {"cloudmaid/resources/s3.py", "cloudmaid/resources/s3_filters.py",
+    assert {"cloudmaid/aws/s3/manager.py", "cloudmaid/aws/s3/filters.py",
             "cloudmaid/modes/periodic.py", "cloudmaid/events/schedule.py"} <= set(s3)
-    assert "cloudmaid/resources/ec2.py" not in s3
+    assert not [n for n in s3 if n.startswith("cloudmaid/aws/ec2/")]
     marking = names(package.build(dict(POLICY, actions=[{"type": "mark-for-op", "op": "stop"}]))[0])
     assert {"cloudmaid/actions/tags.py", "cloudmaid/actions/taggers.py",
             "cloudmaid/filters/tags.py"} <= set(marking)
@@ -171,7 +171,7 @@ def test_unpacked_zip_imports_the_handler_lazily_and_loads_only_the_policy(tmp_p
     result = json.loads(out.stdout)
     assert result["first"] == ["cloudmaid", "cloudmaid.errors", "cloudmaid.mu", "cloudmaid.mu.handler"]
     assert result["policy"] == "ec2-require-owner"
-    assert "cloudmaid.resources.ec2" in result["after"]
-    assert not [m for m in result["after"] if m.startswith(("cloudmaid.resources.s3", "cloudmaid.sandbox"))
+    assert "cloudmaid.aws.ec2.instance" in result["after"]
+    assert not [m for m in result["after"] if m.startswith(("cloudmaid.aws.s3", "cloudmaid.sandbox"))
                 or m in ("cloudmaid.validate", "cloudmaid.schema", "cloudmaid.loader", "cloudmaid.cli")]
     assert all(f.startswith(str(tmp_path)) for f in result["files"])

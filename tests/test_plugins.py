@@ -2,7 +2,6 @@
 ones), and that subset registers exactly what ``load_all`` registers for that type."""
 import json
 import os
-import pkgutil
 import subprocess
 import sys
 
@@ -12,8 +11,6 @@ from cloudmaid import plugins
 from cloudmaid.resources.catalog import CATALOG
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# resources/ modules that register nothing themselves (shared infrastructure)
-INFRASTRUCTURE = {"catalog", "manager", "related", "query", "config_source"}
 
 # Prints what is registered for one resource type and mode after loading ``how``.
 PROBE = r"""
@@ -48,18 +45,19 @@ def probe(how, rtype, mode="pull"):
     return json.loads(out.stdout)
 
 
-def test_every_catalog_type_and_resource_module_is_mapped():
-    assert set(CATALOG) <= set(plugins.RESOURCE_MODULES)
-    from cloudmaid import resources
-    modules = {i.name for i in pkgutil.iter_modules(resources.__path__)} - INFRASTRUCTURE
-    mapped = {m for ms in plugins.RESOURCE_MODULES.values() for m in ms}
-    assert modules == mapped
+def test_index_is_up_to_date():
+    # a fresh process: other tests register elements of their own in this one
+    out = subprocess.run([sys.executable, "-m", "cloudmaid.tools.index", "--check"], cwd=ROOT,
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": ROOT})
+    assert out.returncode == 0, out.stdout + out.stderr
 
 
-def test_every_mode_is_mapped():
+def test_index_maps_every_type_and_mode():
+    from cloudmaid import index
+    assert set(index.TYPES) == set(CATALOG)
     plugins.load_all()
     from cloudmaid.modes.core import modes
-    assert set(modes.all_names()) == set(plugins.MODE_MODULES)
+    assert set(modes.all_names()) == set(index.MODES)
 
 
 @pytest.mark.parametrize("rtype", sorted(CATALOG))
@@ -73,42 +71,52 @@ def test_subset_registers_what_load_all_registers(rtype):
 
 def test_ec2_policy_loads_no_other_resource_or_mode_module():
     loaded = set(probe("subset", "ec2", "cloudtrail")["modules"])
-    assert {"cloudmaid.resources.ec2", "cloudmaid.resources.ec2_filters",
+    assert {"cloudmaid.aws.ec2.types", "cloudmaid.aws.ec2.instance",
+            "cloudmaid.aws.ec2.instance_filters",
             "cloudmaid.modes.cloudtrail", "cloudmaid.filters.value"} <= loaded
-    for other in ("cloudmaid.resources.s3", "cloudmaid.resources.s3_filters",
-                  "cloudmaid.resources.ebs", "cloudmaid.resources.security_group",
+    for other in ("cloudmaid.aws.s3.types", "cloudmaid.aws.s3.manager", "cloudmaid.aws.s3.filters",
+                  "cloudmaid.aws.ec2.ebs", "cloudmaid.aws.ec2.security_group",
                   "cloudmaid.modes.periodic", "cloudmaid.modes.config_rule",
                   "cloudmaid.events.schedule"):
         assert other not in loaded
 
 
-def test_optional_modules_declare_exactly_what_they_register():
+def test_index_names_the_module_of_every_registration():
     plugins.load_all()
+    from cloudmaid import index
     from cloudmaid.actions.core import actions
     from cloudmaid.filters.core import filters
-    for module, declared in plugins.OPTIONAL.items():
-        registered = {name for registry in (filters, actions) for name in registry.all_names()
-                      for scope in registry.scopes(name)
-                      if registry.get(name, scope).__module__ == module}
-        assert registered == declared, module
+    for table, registry in ((index.FILTERS, filters), (index.ACTIONS, actions)):
+        for name in registry.all_names():
+            for scope in registry.scopes(name):
+                if not registry.get(name, scope).__module__.startswith("cloudmaid."):
+                    continue   # registered by a test
+                assert table[name][scope] == registry.get(name, scope).__module__
 
 
-def test_optional_modules_only_for_policies_naming_them():
-    def optional(policy):
-        return {m for m in plugins.policy_modules(policy) if m in plugins.OPTIONAL}
+def test_element_modules_only_for_policies_naming_them():
+    def elements(policy):
+        return {m for m in plugins.policy_modules(policy)
+                if not m.endswith(".types") and m not in plugins.GENERIC
+                and not m.startswith("cloudmaid.modes.")}
     plain = {"resource": "ec2", "filters": [{"tag:Owner": "absent"}], "actions": ["stop"]}
-    assert optional(plain) == set()
+    assert elements(plain) == {"cloudmaid.aws.ec2.instance"}
     nested = {"resource": "ec2", "filters": [{"or": [{"not": [{"type": "marked-for-op", "op": "stop"}]}]}]}
-    assert optional(nested) == {"cloudmaid.filters.tags"}
+    # every string counts as a name: the mark's op 'stop' loads the stop action too
+    assert elements(nested) == {"cloudmaid.filters.tags", "cloudmaid.aws.ec2.instance"}
     alias = {"resource": "ec2", "actions": [{"type": "unmark", "tags": ["x"]}]}
-    assert optional(alias) == {"cloudmaid.actions.tags"}
-    assert optional({"resource": "ec2", "actions": ["mark-for-op"]}) == {"cloudmaid.actions.tags"}
+    assert elements(alias) == {"cloudmaid.actions.tags"}
+    assert elements({"resource": "ec2", "actions": ["mark-for-op"]}) == {"cloudmaid.actions.tags"}
     aged = {"resource": "ec2", "filters": [{"type": "instance-age", "days": 1}]}
-    assert optional(aged) == {"cloudmaid.resources.ec2_filters"}
-    # the type's other modules always load: they hold its actions and manager
-    assert "cloudmaid.resources.ec2" in plugins.policy_modules(plain)
-    assert "cloudmaid.resources.s3" in plugins.policy_modules({"resource": "s3"})
-    assert "cloudmaid.resources.s3_filters" not in plugins.policy_modules({"resource": "s3"})
+    assert elements(aged) == {"cloudmaid.aws.ec2.instance_filters"}
+    # a type's declaration and manager always load; its filters and actions when named
+    assert "cloudmaid.aws.ec2.types" in plugins.policy_modules(plain)
+    s3 = plugins.policy_modules({"resource": "s3"})
+    assert "cloudmaid.aws.s3.manager" in s3 and "cloudmaid.aws.s3.types" in s3
+    assert "cloudmaid.aws.s3.filters" not in s3 and "cloudmaid.aws.s3.config" not in s3
+    assert "cloudmaid.aws.s3.config" in plugins.policy_modules({"resource": "s3", "source": "config"})
+    # a name registered for another type only loads nothing more
+    assert elements({"resource": "ebs", "filters": [{"type": "instance-age"}]}) == set()
 
 
 def test_modules_for_unknown_type_or_mode_is_none_and_aws_prefix_is_accepted():
@@ -140,7 +148,7 @@ with mock_aws():
     ctx = Context(SessionFactory(region="us-east-1"), region="us-east-1", account_id="123456789012")
     policy = Policy({"name": "p", "resource": "ec2", "filters": [{"tag:Owner": "absent"},
                      {"type": "instance-age", "days": 0, "op": "gte"}], "actions": ["stop"]}, ctx)
-    before = sorted(m for m in sys.modules if m.startswith("cloudmaid.resources."))
+    before = sorted(m for m in sys.modules if m.startswith("cloudmaid.aws."))
     meta = policy.run()
     states = [i["State"]["Name"] for r in ec2.describe_instances()["Reservations"] for i in r["Instances"]]
 from cloudmaid import plugins
@@ -158,8 +166,8 @@ def test_poll_run_with_subset_then_load_all():
     out = subprocess.run([sys.executable, "-c", POLL], cwd=ROOT, check=True, capture_output=True,
                          text=True, env=env)
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert "cloudmaid.resources.s3" not in result["resources_modules"]
-    assert "cloudmaid.resources.ec2" in result["resources_modules"]
+    assert not [m for m in result["resources_modules"] if m.startswith("cloudmaid.aws.s3")]
+    assert "cloudmaid.aws.ec2.instance" in result["resources_modules"]
     assert result["matched"] == 2
     assert set(result["states"]) <= {"stopping", "stopped"}
     assert {"bucket-encryption", "global-grants", "check-public-block"} <= set(result["s3_filters"])

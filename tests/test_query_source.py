@@ -21,7 +21,8 @@ from cloudmaid import plugins
 from cloudmaid.errors import PolicyError
 from cloudmaid.policy import Policy
 from cloudmaid.resources import catalog, config_source, query
-from cloudmaid.resources.manager import MANAGERS, ResourceManager
+from cloudmaid.resources.declaration import FilterQuery, ParamsQuery
+from cloudmaid.resources.manager import ResourceManager
 from cloudmaid.validate import load_and_check
 
 from .conftest import run_instances
@@ -35,8 +36,7 @@ def registered():
 
 
 def parse(resource, q=None, source=None):
-    lazy = getattr(MANAGERS.get(resource), "lazy_keys", ())
-    return query.parse(catalog.get(resource), q, source, lazy)
+    return query.parse(catalog.get(resource), q, source)
 
 
 def error(resource, q=None, source=None):
@@ -529,21 +529,24 @@ def test_config_types_are_aws_config_resource_types():
 UNDOCUMENTED = {"ec2": {"tag-value"}}
 
 
-@pytest.mark.parametrize("resource", sorted(query.GRAMMARS))
+@pytest.mark.parametrize("resource", sorted(
+    r.name for r in catalog.CATALOG.values() if isinstance(r.query, FilterQuery)))
 def test_custodian_filter_names_are_documented_by_the_api(resource):
     row = catalog.get(resource)
     operation = "".join(p.title() for p in row.enum_op.split("_"))
     documented = set(query.filter_names(row.service, operation))
     assert len(documented) > 10
-    assert set(query.GRAMMARS[resource].filters) - UNDOCUMENTED.get(resource, set()) <= documented
+    assert set(row.query.filters) - UNDOCUMENTED.get(resource, set()) <= documented
     members = query.input_shape(row.service, operation).members
-    assert set(query.GRAMMARS[resource].params) <= set(members)
+    assert set(row.query.params) <= set(members)
     assert resource in catalog.CATALOG
 
 
 def test_raw_query_operations_are_the_listing_operations():
-    for resource, operation in query.RAW_PARAMS.items():
-        row = catalog.get(resource)
+    raw = [r for r in catalog.CATALOG.values() if isinstance(r.query, ParamsQuery)]
+    assert raw
+    for row in raw:
+        operation = row.query.operation
         assert "".join(p.title() for p in row.enum_op.split("_")) == operation
         assert query.filter_names(row.service, operation)
 

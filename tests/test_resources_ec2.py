@@ -44,7 +44,7 @@ def test_instance_age_and_uptime_read_launch_and_attach_time(ctx, ec2):
 
 
 def test_instance_age_uses_oldest_volume_attach_time():
-    from cloudmaid.resources.ec2_filters import InstanceAge
+    from cloudmaid.aws.ec2.instance_filters import InstanceAge
     f = InstanceAge({"type": "instance-age", "days": 5})
     old = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
     now = datetime.datetime.now(datetime.timezone.utc)

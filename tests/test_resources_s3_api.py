@@ -8,7 +8,7 @@ from botocore.stub import Stubber
 
 from cloudmaid.policy import Policy
 from cloudmaid.resources.manager import ResourceManager
-from cloudmaid.resources.s3 import bucket_region
+from cloudmaid.aws.s3.region import bucket_region
 
 
 def run(ctx, filters=(), name="p"):

@@ -2,7 +2,7 @@
 import pytest
 
 from cloudmaid.policy import Policy
-from cloudmaid.resources.security_group import Ingress
+from cloudmaid.aws.ec2.security_group import Ingress
 
 
 def run(ctx, filters=(), actions=()):

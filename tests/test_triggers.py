@@ -8,12 +8,15 @@ from types import SimpleNamespace
 
 import boto3
 import pytest
+from botocore.stub import Stubber
 
 from cloudmaid.events import pattern
 from cloudmaid.modes import load, modes
 from cloudmaid.modes.core import PatternMode, function_name, is_event_mode, mode_type
 from cloudmaid.mu import eventbridge, gc, package, planner, remote
 from cloudmaid.mu.awsconfig import ConfigRule
+from cloudmaid.mu.scheduler import Schedule
+from cloudmaid.mu.securityhub import ActionTarget
 from cloudmaid.mu.executor import Executor
 from cloudmaid.mu.models import TAG_POLICY, Deployment, Function
 from tests.test_deploy import ACCOUNT, run_deploy, specs_of, writes
@@ -29,14 +32,51 @@ EXAMPLES = {
     "guard-duty": ({}, "ec2"),
     "periodic": ({"schedule": "rate(1 day)"}, "ec2"),
     "config-rule": ({}, "ec2"),
+    "config-poll-rule": ({"schedule": "One_Hour", "ignore-support-check": True}, "ec2"),
+    "phd": ({"events": ["AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED"]}, "ec2"),
+    "hub-finding": ({}, "ec2"),
+    "hub-action": ({}, "ec2"),
+    "schedule": ({"schedule": "rate(1 day)", "scheduler-role": "maid-scheduler"}, "ec2"),
 }
 
 
 def stand_in(mode_type_, extra, resource, name="p"):
     mode = {"type": mode_type_, "role": "maid-lambda", **extra}
     data = {"name": name, "resource": resource, "mode": mode}
-    policy = SimpleNamespace(name=name, data=data, resource_type=resource, manager=None)
+    ctx = SimpleNamespace(region="us-east-1", account_id=ACCOUNT, partition="aws")
+    policy = SimpleNamespace(name=name, data=data, resource_type=resource, manager=None, ctx=ctx)
     return modes.get(mode_type_)(mode, policy), data
+
+
+class SecurityHubStub:
+    """moto has no Security Hub custom actions: botocore's Stubber answers them, with the
+    responses Security Hub gives, in the order deploy, plan and gc ask."""
+
+    def __init__(self, ctx, target):
+        self.target = target
+        self.stub = Stubber(ctx.session_factory.client("securityhub"))
+        self.stub.activate()
+
+    def observe(self, exists):
+        self.stub.add_response("describe_action_targets", {"ActionTargets": [{
+            "ActionTargetArn": self.target.arn, "Name": self.target.name,
+            "Description": self.target.description}] if exists else []},
+            {"ActionTargetArns": [self.target.arn]})
+
+    def create(self):
+        self.stub.add_response("create_action_target", {"ActionTargetArn": self.target.arn}, {
+            "Name": self.target.name, "Description": self.target.description, "Id": self.target.id})
+
+    def listed(self, exists):
+        self.stub.add_response("describe_hub", {"HubArn": f"arn:aws:securityhub:us-east-1:{ACCOUNT}:hub/default",
+                                                "SubscribedAt": "2026-11-27T03:00:00.000Z"}, {})
+        self.stub.add_response("describe_action_targets", {"ActionTargets": [{
+            "ActionTargetArn": self.target.arn, "Name": self.target.name,
+            "Description": self.target.description}] if exists else []}, {})
+
+    def delete(self):
+        self.stub.add_response("delete_action_target", {"ActionTargetArn": self.target.arn},
+                               {"ActionTargetArn": self.target.arn})
 
 
 def function_for(data, role):
@@ -71,6 +111,10 @@ def test_apply_then_plan_again_is_empty_and_gc_removes_all(ctx, aws, name):
     mode, data = stand_in(name, extra, resource)
     fn = function_for(data, role)
     dep = Deployment(policy="p", function=fn, triggers=tuple(mode.models(fn)))
+    hub = SecurityHubStub(ctx, dep.triggers[0]) if name == "hub-action" else None
+    if hub:
+        hub.observe(False), hub.create(), hub.observe(True), hub.listed(True), hub.delete()
+        hub.listed(False), hub.observe(False)
     steps = planner.plan(dep.models(), remote.observe(ctx.session_factory, dep.models()))
     assert steps
     Executor(ctx.session_factory).execute(steps)
@@ -81,6 +125,8 @@ def test_apply_then_plan_again_is_empty_and_gc_removes_all(ctx, aws, name):
     Executor(ctx.session_factory).execute(removal)
     assert gc.plan_gc(ctx.session_factory, gc.wanted([])) == []
     assert remote.observe(ctx.session_factory, dep.models()) == {}
+    if hub:
+        hub.stub.assert_no_pending_responses()
 
 
 def _string_constants(tree):
@@ -102,7 +148,7 @@ def test_mu_knows_no_mode_by_name():
 
 
 def test_gc_looks_for_the_kinds_the_modes_declare():
-    assert gc.trigger_kinds() == [ConfigRule, eventbridge.Rule]
+    assert gc.trigger_kinds() == [ActionTarget, ConfigRule, eventbridge.Rule, Schedule]
 
 
 def test_unknown_models_raise():

@@ -1,16 +1,21 @@
 """How tags are written, per AWS service: the tag actions say what, a tagger says how.
 
-A tagger is chosen by the resource type's service (``manager.rtype.service``). It writes one
-batch of at most ``batch_size`` resources per call and raises botocore's ClientError when the
-call fails; the actions isolate failures per resource and keep the in-memory Tags in step.
-Another service gets tag support by registering a tagger class here.
+A resource type's declaration names its tagger (``tagger``); without one, the tagger named
+after its service, else the Resource Groups Tagging API when the type has ARNs. A tagger
+writes one batch of at most ``batch_size`` resources per call and raises botocore's
+ClientError when the call fails; the actions isolate failures per resource and keep the
+in-memory Tags in step. A service with its own tag calls registers a tagger class here.
 """
 import re
 
 from botocore.exceptions import ClientError
 
-#: service -> tagger class
+from ..aws.s3.region import bucket_region
+from ..resources.tagsource import tag_map  # noqa: F401 -- the tag actions read it from here
+
+#: tagger name -> tagger class
 TAGGERS = {}
+TAGGING_API = "tagging-api"
 
 # EC2 rejects a whole CreateTags/DeleteTags call when one id is gone, and names the ids in
 # the message ("The volume 'vol-1' does not exist", "The instance IDs 'i-1, i-2' do not
@@ -26,18 +31,23 @@ def register_tagger(service):
     return decorate
 
 
+def tagger_name(row):
+    """The tagger writing tags of declaration ``row``, or None when it cannot be tagged."""
+    if row.tagger:
+        return row.tagger
+    if row.service in TAGGERS:
+        return row.service
+    return TAGGING_API if (row.arn or row.arn_key) and row.tags else None
+
+
+def tagger_class(row):
+    return TAGGERS.get(tagger_name(row))
+
+
 def for_manager(manager):
-    """The tagger for the manager's resource type, or None when its service has none."""
-    cls = TAGGERS.get(manager.rtype.service)
+    """The tagger for the manager's resource type, or None when it has none."""
+    cls = tagger_class(manager.rtype)
     return cls(manager) if cls else None
-
-
-def tag_map(resource):
-    """A resource's tags as a dict (Tags is a list of Key/Value pairs, or already a dict)."""
-    tags = resource.get("Tags") or ()
-    if isinstance(tags, dict):
-        return dict(tags)
-    return {t["Key"]: t.get("Value") for t in tags if isinstance(t, dict) and "Key" in t}
 
 
 def fetch_details(manager, resources, keys):
@@ -156,12 +166,36 @@ class S3Tagger(Tagger):
             self.modify(b, add={new: value}, remove={old}, values={old: value})
 
 
-def bucket_region(bucket):
-    """The bucket's region from its describe data, when the manager recorded it."""
-    if bucket.get("Region") or bucket.get("BucketRegion"):   # BucketRegion: ListBuckets
-        return bucket.get("Region") or bucket["BucketRegion"]
-    loc = bucket.get("Location")
-    if isinstance(loc, dict) and "LocationConstraint" in loc:
-        c = loc["LocationConstraint"]
-        return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(c, c)
-    return None
+@register_tagger(TAGGING_API)
+class TaggingApiTagger(Tagger):
+    """TagResources/UntagResources of the Resource Groups Tagging API, by ARN (20 per call);
+    a partial failure names the ARNs that failed."""
+    batch_size = 20
+    add_permissions = ("tag:TagResources",)
+    remove_permissions = ("tag:UntagResources",)
+
+    def client(self):
+        return self.manager.client("resourcegroupstaggingapi")
+
+    def arns(self, resources):
+        return [self.manager.arn(r) for r in resources]
+
+    def check(self, answer, resources):
+        failed = answer.get("FailedResourcesMap") or {}
+        if failed:
+            arn, info = next(iter(failed.items()))
+            raise ClientError({"Error": {"Code": info.get("ErrorCode") or "Failed",
+                                         "Message": f"{arn}: {info.get('ErrorMessage')}"}},
+                              "TagResources")
+
+    def add(self, resources, tags):
+        self.check(self.client().tag_resources(ResourceARNList=self.arns(resources),
+                                               Tags=dict(tags)), resources)
+
+    def remove(self, resources, keys, values=None):
+        self.check(self.client().untag_resources(ResourceARNList=self.arns(resources),
+                                                 TagKeys=list(keys)), resources)
+
+    def bad_ids(self, error, ids):
+        message = error.response.get("Error", {}).get("Message") or ""
+        return {i for i in ids if re.search(rf"[/:]{re.escape(i)}:", message + ":")}

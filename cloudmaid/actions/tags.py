@@ -6,13 +6,15 @@ batches of the tagger's size via ``Action.batched`` (one failure never stops the
 that EC2 names as gone are dropped from a batch and the rest retried in one call, and the
 in-memory Tags are updated so later actions of the same policy see the change.
 """
+import functools
 import re
 
-import jmespath
 from botocore.exceptions import ClientError
 
 from . import taggers
 from .core import Action, actions
+from ..errors import jmespath_problem
+from ..filters.keys import FUNCTIONS, compile_path
 from ..filters.tags import DEFAULT_TAG, action_date, mark_problems
 
 #: a tag value is a scalar or a lookup on the resource (Custodian's ``type: resource``)
@@ -24,6 +26,8 @@ TAG_VALUE = {"oneOf": [
     {"type": ["string", "number", "boolean"]},
 ]}
 _SKIP = object()
+#: a lookup's compiled key, shared by the resources of a run
+_search = functools.lru_cache(maxsize=256)(compile_path)
 
 
 def all_permissions(*needs):
@@ -41,7 +45,7 @@ class TagAction(Action):
         super().__init__(data, manager)
         self._tagger = None
         if manager is not None and getattr(manager, "rtype", None) is not None:
-            t = taggers.TAGGERS.get(manager.rtype.service)
+            t = taggers.tagger_class(manager.rtype)
             if t:
                 self.permissions = tuple(dict.fromkeys(
                     p for n in self.needs for p in getattr(t, f"{n}_permissions")))
@@ -58,7 +62,7 @@ class TagAction(Action):
     def validate(self):
         problems = []
         rtype = getattr(self.manager, "rtype", None)
-        if rtype is not None and rtype.service not in taggers.TAGGERS:
+        if rtype is not None and taggers.tagger_class(rtype) is None:
             problems.append(((), f"{self.type} is not supported on {rtype.name}: no tag writer "
                                  f"for service {rtype.service}"))
         return problems
@@ -115,6 +119,14 @@ class Tag(TagAction):
         # a bare `mark` (as in the seed text) is valid in Cloud Custodian and sets nothing
         if not self.spec() and self.data.get("type") != "mark":
             problems.append(((), "no tags to set: give 'key' and 'value', or 'tags'"))
+        tags = self.data.get("tags")
+        specs = [(("tags", k), v) for k, v in (tags.items() if isinstance(tags, dict) else ())]
+        specs.append((("value",), self.data.get("value")))
+        for where, v in specs:
+            if isinstance(v, dict) and isinstance(v.get("key"), str):
+                message = jmespath_problem(v["key"], FUNCTIONS)
+                if message:
+                    problems.append((where + ("key",), message))
         return problems
 
     def process(self, resources):
@@ -153,7 +165,7 @@ def lookup(spec, resource, present):
         return spec
     if "key" not in spec:
         return _SKIP if present else spec["default-value"]
-    value = jmespath.search(spec["key"], resource)
+    value = _search(spec["key"])(resource)   # with Custodian's split() and from_json()
     if value is None:
         if "default-value" not in spec:
             return _SKIP   # Custodian raises; skipping that tag keeps the others

@@ -1,8 +1,10 @@
-"""EventBridge schedule expressions: ``rate(N unit)`` and the 6-field AWS ``cron(...)``.
+"""EventBridge schedule expressions: ``rate(N unit)`` and the 6-field AWS ``cron(...)``;
+EventBridge Scheduler also takes the one-time ``at(yyyy-mm-ddThh:mm:ss)``.
 
 ``problems(expr)`` returns one-line messages, empty when EventBridge would accept the
 expression. Checked at ``maid validate`` time so that a deploy never fails on it.
 """
+import datetime
 import re
 
 _RATE = re.compile(r"^rate\((\S+) +(\S+)\)$")
@@ -22,7 +24,13 @@ FIELDS = (
 )
 
 
-def problems(expr):
+_AT = re.compile(r"^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$")
+
+
+def problems(expr, one_time=False):
+    """``one_time``: also accept ``at(...)`` (EventBridge Scheduler)."""
+    forms = ("rate(N unit), cron(6 fields) or at(yyyy-mm-ddThh:mm:ss)" if one_time
+             else "rate(N unit) or cron(6 fields)")
     if not isinstance(expr, str):
         return ["schedule must be a string such as 'rate(1 day)' or 'cron(0 12 * * ? *)'"]
     expr = expr.strip()
@@ -30,7 +38,20 @@ def problems(expr):
         return _rate(expr)
     if expr.startswith("cron("):
         return _cron(expr)
-    return [f"invalid schedule '{expr}': expected rate(N unit) or cron(6 fields)"]
+    if one_time and expr.startswith("at("):
+        return _at(expr)
+    return [f"invalid schedule '{expr}': expected {forms}"]
+
+
+def _at(expr):
+    m = _AT.match(expr)
+    if m:
+        try:
+            datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S")
+            return []
+        except ValueError:
+            pass
+    return [f"invalid one-time expression '{expr}': expected at(yyyy-mm-ddThh:mm:ss)"]
 
 
 def _rate(expr):
@@ -114,3 +135,13 @@ def _number(text, low, high, names):
     if not low <= int(text) <= high:
         return f"{text} is outside {low}-{high}"
     return None
+
+
+def as_utc(value):
+    """A start/end date (ISO text or datetime) as an aware UTC datetime; naive means UTC, as
+    botocore takes it. Raises ValueError for text that is not an ISO date or time."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return value.astimezone(datetime.timezone.utc)

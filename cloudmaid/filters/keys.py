@@ -11,6 +11,7 @@ import re
 import jmespath
 from jmespath import functions as jp_functions
 
+from ..errors import check_jmespath
 from .predicate import Part
 
 _SIMPLE_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
@@ -36,11 +37,15 @@ class _Functions(jp_functions.Functions):
             return None
 
 
-_OPTIONS = jmespath.Options(custom_functions=_Functions())
+FUNCTIONS = _Functions()
+_OPTIONS = jmespath.Options(custom_functions=FUNCTIONS)
 
 
 def compile_path(expression):
-    """A JMESPath expression -> ``fn(data)`` (with Custodian's extra functions)."""
+    """A JMESPath expression -> ``fn(data)`` (with Custodian's extra functions). An expression
+    that cannot run (bad syntax, an unknown function, a wrong number of arguments) raises
+    errors.JMESPathProblem now, not at the first search."""
+    check_jmespath(expression, FUNCTIONS)
     expr = jmespath.compile(expression)
     return lambda data: expr.search(data, _OPTIONS)
 

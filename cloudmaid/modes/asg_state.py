@@ -14,6 +14,7 @@ DETAIL_TYPES = {
 
 @modes.register("asg-instance-state")
 class ASGInstanceStateMode(PatternMode):
+    """Runs on Auto Scaling instance launch/terminate events about the group."""
     schema = {**COMMON_SCHEMA, "events": {"type": "array", "items": {"enum": list(DETAIL_TYPES)}}}
     for_resources = ("asg",)
 

@@ -6,7 +6,7 @@
 """
 import jmespath
 
-from ..errors import EventError, jmespath_message
+from ..errors import EventError, jmespath_problem
 from ..events import trail
 from ..suggest import did_you_mean
 from .core import COMMON_SCHEMA, PatternMode, modes
@@ -19,6 +19,7 @@ EVENT_SPEC = {"type": "object", "required": ["event", "source", "ids"],
 
 @modes.register("cloudtrail")
 class CloudTrailMode(PatternMode):
+    """Runs on CloudTrail API calls (events: shortcut names or {source, event, ids})."""
     schema = {**COMMON_SCHEMA,
               "events": {"type": "array", "items": {"oneOf": [{"type": "string"}, EVENT_SPEC]}}}
     required = ("events",)
@@ -92,11 +93,9 @@ class CloudTrailMode(PatternMode):
                 missing = [k for k in ("source", "event", "ids") if not e.get(k)]
                 if missing:
                     out.append((("events", i), f"missing {', '.join(missing)}"))
-                if isinstance(e.get("ids"), str):
-                    try:
-                        jmespath.compile(e["ids"])
-                    except jmespath.exceptions.JMESPathError as err:
-                        out.append((("events", i, "ids"), jmespath_message(e["ids"], err)))
+                problem = jmespath_problem(e["ids"]) if isinstance(e.get("ids"), str) else None
+                if problem:
+                    out.append((("events", i, "ids"), problem))
             else:
                 out.append((("events", i), "expected a shortcut name or {source, event, ids}"))
         return out

@@ -7,35 +7,32 @@ this, as in Cloud Custodian). Deleted or out-of-scope resources are NOT_APPLICAB
 import json
 import logging
 
+from .. import index
 from ..errors import EventError
 from .core import COMMON_SCHEMA, EventMode, modes
 
 log = logging.getLogger("cloudmaid.modes")
 
-#: policy resource type -> AWS Config (CloudFormation) resource type
-CONFIG_TYPES = {
-    "ec2": "AWS::EC2::Instance", "ebs": "AWS::EC2::Volume",
-    "security-group": "AWS::EC2::SecurityGroup", "vpc": "AWS::EC2::VPC",
-    "subnet": "AWS::EC2::Subnet", "s3": "AWS::S3::Bucket", "iam-user": "AWS::IAM::User",
-    "iam-role": "AWS::IAM::Role", "rds": "AWS::RDS::DBInstance",
-    "asg": "AWS::AutoScaling::AutoScalingGroup", "lambda": "AWS::Lambda::Function",
-    "dynamodb-table": "AWS::DynamoDB::Table", "kms-key": "AWS::KMS::Key",
-    "elb": "AWS::ElasticLoadBalancing::LoadBalancer",
-}
+#: policy resource type -> AWS Config (CloudFormation) resource type: derived from each
+#: type's ``config_type`` field
+CONFIG_TYPES = index.CONFIG_TYPES
 GONE = ("ResourceDeleted", "ResourceNotRecorded", "ResourceDeletedNotRecorded")
 #: what the rule listens to: oversized items come as a summary, which this mode handles by
 #: describing the resource (AWS's console subscribes to both too)
 MESSAGE_TYPES = ("ConfigurationItemChangeNotification", "OversizedConfigurationItemChangeNotification")
 
 
-@modes.register("config-rule")
-class ConfigRuleMode(EventMode):
-    schema = {**COMMON_SCHEMA, "match-compliant": {"type": "boolean"}}
-    permissions = ("config:PutEvaluations",)
+def config_type(resource_type):
+    """The AWS Config resource type of a policy resource type, or None."""
+    return CONFIG_TYPES.get(resource_type)
 
-    @property
-    def config_type(self):
-        return CONFIG_TYPES.get(self.resource_type)
+
+class ConfigMode(EventMode):
+    """A policy invoked by an AWS Config custom rule named after its function, reporting
+    evaluations back with ``put_evaluations`` (config-rule, config-poll-rule)."""
+    permissions = ("config:PutEvaluations",)
+    #: the Config notifications the rule subscribes to (Source.SourceDetails MessageType)
+    message_types = ()
 
     # -- the trigger: a custom Config rule named after the function invokes it --------------
     @classmethod
@@ -43,15 +40,9 @@ class ConfigRuleMode(EventMode):
         from ..mu import awsconfig
         return awsconfig.MODEL_TYPES
 
-    def models(self, function):
-        from ..mu import awsconfig
-        return awsconfig.config_rule_models(
-            function, resource_types=[self.config_type] if self.config_type else [],
-            message_types=MESSAGE_TYPES)
-
     def delivery(self, event):
-        """Config invokes the function with its rule's name and the configuration item, as
-        JSON text, of a change it subscribes to."""
+        """Config invokes the function with its rule's name and, as JSON text, the
+        notification of a kind the rule subscribes to."""
         rule = self.function_name
         name = event.get("configRuleName")
         if name != rule:
@@ -62,17 +53,58 @@ class ConfigRuleMode(EventMode):
         except (KeyError, TypeError, ValueError):
             return False, "not an AWS Config rule invocation (invokingEvent is not JSON text)"
         kind = invoking.get("messageType") if isinstance(invoking, dict) else None
-        if kind not in MESSAGE_TYPES:
+        if kind not in self.message_types:
             return False, (f"invokingEvent messageType is {json.dumps(kind)}; its Config rule "
-                           f"subscribes to {', '.join(MESSAGE_TYPES)}")
+                           f"subscribes to {', '.join(self.message_types)}")
         return True, f"AWS Config rule {rule}"
 
     @staticmethod
-    def invoking(event):
+    def notification(event):
         try:
             data = json.loads(event["invokingEvent"])
         except (KeyError, TypeError, ValueError) as e:
             raise EventError(f"invokingEvent is not JSON: {e}") from None
+        if not isinstance(data, dict):
+            raise EventError("invokingEvent is not a JSON object")
+        return data
+
+    def member_account(self, event):
+        return event.get("accountId")
+
+    def put_evaluations(self, event, evaluations):
+        """Send ``evaluations`` (at most 100 a call, Config's limit) with the invocation's
+        result token; under a dry run nothing is sent: the summary says what would be."""
+        if self.manager.ctx.dryrun:
+            log.info("policy:%s dryrun: %d evaluation(s) not sent", self.policy_name, len(evaluations))
+            return
+        config = self.manager.client("config")
+        for i in range(0, len(evaluations), 100):
+            config.put_evaluations(Evaluations=evaluations[i:i + 100],
+                                   ResultToken=event.get("resultToken", "No token found."))
+
+    def validate(self):
+        return super().validate() + self.no_pattern("AWS Config rules do not use event patterns")
+
+
+@modes.register("config-rule")
+class ConfigRuleMode(ConfigMode):
+    """An AWS Config custom rule: evaluates each configuration change Config sends and
+    reports NON_COMPLIANT when the filters match (match-compliant: true inverts)."""
+    schema = {**COMMON_SCHEMA, "match-compliant": {"type": "boolean"}}
+    message_types = MESSAGE_TYPES
+
+    @property
+    def config_type(self):
+        return config_type(self.resource_type)
+
+    def models(self, function):
+        from ..mu import awsconfig
+        return awsconfig.config_rule_models(
+            function, resource_types=[self.config_type] if self.config_type else [],
+            message_types=self.message_types)
+
+    def invoking(self, event):
+        data = self.notification(event)
         item = data.get("configurationItem") or data.get("configurationItemSummary")
         if not isinstance(item, dict) or not item.get("resourceId"):
             raise EventError(f"no configuration item in a {data.get('messageType')} event")
@@ -81,9 +113,6 @@ class ConfigRuleMode(EventMode):
     def not_applicable(self, event, item):
         return bool(event.get("eventLeftScope")) or item.get("configurationItemStatus") in GONE \
             or item.get("resourceType") != self.config_type
-
-    def member_account(self, event):
-        return event.get("accountId")
 
     def ids(self, event):
         return [self.invoking(event)[1]["resourceId"]]
@@ -109,24 +138,16 @@ class ConfigRuleMode(EventMode):
             compliant = matched if self.data.get("match-compliant") else not matched
             kind = "COMPLIANT" if compliant else "NON_COMPLIANT"
             note = f"The resource is {'' if compliant else 'not '}compliant with policy:{self.policy_name}."
-        evaluation = {"ComplianceResourceType": item["resourceType"],
-                      "ComplianceResourceId": item["resourceId"], "ComplianceType": kind,
-                      "Annotation": note,
-                      "OrderingTimestamp": item.get("configurationItemCaptureTime")}
-        if self.manager.ctx.dryrun:
-            log.info("policy:%s dryrun: evaluation %s for %s not sent", self.policy_name, kind,
-                     item["resourceId"])
-        else:
-            self.manager.client("config").put_evaluations(
-                Evaluations=[evaluation], ResultToken=event.get("resultToken", "No token found."))
-        return evaluation
+        self.put_evaluations(event, [{
+            "ComplianceResourceType": item["resourceType"], "ComplianceResourceId": item["resourceId"],
+            "ComplianceType": kind, "Annotation": note,
+            "OrderingTimestamp": item.get("configurationItemCaptureTime")}])
+        return {"evaluation": kind}
 
     def validate(self):
         out = super().validate()
         if not self.config_type:
             out.append(((), f"AWS Config does not record resource type '{self.resource_type}'"))
-        if "pattern" in self.data:
-            out.append((("pattern",), "AWS Config rules do not use event patterns"))
         return out
 
 

@@ -69,7 +69,8 @@ _STR = {"type": "string"}
 _OBJ = {"type": "object"}
 _STR_LIST = {"type": "array", "items": _STR}
 
-#: keys every Lambda-backed mode accepts (Cloud Custodian's LambdaMode keys)
+#: keys every Lambda-backed mode accepts (Cloud Custodian's LambdaMode keys), in the shapes
+#: Lambda takes them: a key AWS would refuse at deploy time is refused here
 COMMON_SCHEMA = {
     "role": _STR,
     "memory": {"type": "number"},
@@ -77,26 +78,49 @@ COMMON_SCHEMA = {
     "runtime": {"enum": ["python3.10", "python3.11", "python3.12", "python3.13"]},
     "handler": _STR,
     "tags": {"type": "object", "additionalProperties": _STR},
-    "environment": _OBJ,
-    "concurrency": {"type": "integer"},
-    "dead_letter_config": _OBJ,
+    "environment": {"type": "object", "additionalProperties": False, "properties": {
+        "Variables": {"type": "object", "additionalProperties": _STR}}},
+    "concurrency": {"type": "integer", "minimum": 0},
+    "dead_letter_config": {"type": "object", "additionalProperties": False, "required": ["TargetArn"],
+                           "properties": {"TargetArn": _STR}},
     "layers": _STR_LIST,
-    "subnets": {"type": "array"},
-    "security_groups": {"type": "array"},
+    "subnets": _STR_LIST,
+    "security_groups": _STR_LIST,
     "kms_key_arn": _STR,
-    "tracing_config": _OBJ,
+    "tracing_config": {"type": "object", "additionalProperties": False, "properties": {
+        "Mode": {"enum": ["Active", "PassThrough"]}}},
     "function-prefix": _STR,
-    "execution-options": {"type": "object", "properties": {
-        "output_dir": _STR, "metrics": {"type": ["boolean", "string"]},
-        "metrics_enabled": {"type": ["boolean", "string"]}, "log_group": _STR,
-        "region": _STR, "dryrun": {"type": "boolean"}}},
+    "execution-options": {"type": "object", "additionalProperties": False, "properties": {
+        "output_dir": _STR, "region": _STR, "account_id": _STR, "dryrun": {"type": "boolean"},
+        # Cloud Custodian's; refused by EventMode.validate with the reason (UNSUPPORTED_OPTIONS)
+        "metrics": {"type": ["boolean", "string"]}, "metrics_enabled": {"type": ["boolean", "string"]},
+        "log_group": _STR}},
     "delay": {"type": "number", "minimum": 0,
               "description": "seconds to keep retrying ids not yet visible to describe calls"},
     "member-role": _STR,
     "pattern": {"type": "object", "minProperties": 1},
-    "packages": _STR_LIST,
+    # Python modules (import names) of the deploying environment added to the function's zip
+    "packages": {"type": "array", "items": {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_]*$"}},
+    # false: the function logs nothing (Lambda's own START/END/REPORT lines remain)
     "log": {"type": "boolean"},
 }
+
+#: execution-options Cloud Custodian knows that a function of ours cannot honour, and why
+UNSUPPORTED_OPTIONS = {
+    "metrics": "cloudmaid publishes no CloudWatch metrics of its own; use Lambda's metrics "
+               "(Invocations, Errors) and the function's one JSON log line per event",
+    "log_group": "the function logs to its own log group /aws/lambda/FUNCTION (read it with maid logs)",
+}
+UNSUPPORTED_OPTIONS["metrics_enabled"] = UNSUPPORTED_OPTIONS["metrics"]
+
+#: mode keys that configure the function or its trigger rather than what the policy does at
+#: run time: they stay out of the function's config.json, so changing one updates just that
+#: setting instead of re-uploading the code. Modes add their own (``deploy_only``).
+DEPLOY_ONLY = frozenset({
+    "role", "memory", "timeout", "runtime", "handler", "tags", "environment", "concurrency",
+    "dead_letter_config", "layers", "subnets", "security_groups", "kms_key_arn",
+    "tracing_config", "function-prefix", "packages",
+})
 
 FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}|\{account_id\}):role/[\w+=,.@/-]+$")
@@ -113,6 +137,8 @@ class EventMode(Mode):
     schema = COMMON_SCHEMA
     #: the policy resource types this mode can serve (None: any)
     for_resources = None
+    #: mode keys the function itself never reads (see DEPLOY_ONLY)
+    deploy_only = DEPLOY_ONLY
     #: patched in tests; the handler's only sleep
     sleep = staticmethod(time.sleep)
 
@@ -131,6 +157,13 @@ class EventMode(Mode):
         if not role or role.startswith("arn:"):
             return role
         return f"arn:{partition}:iam::{account_id}:role/{role}"
+
+    def deploy_problems(self):
+        """``[(path, message)]``: what deploying needs that validation lets a policy leave out
+        (a dry run or ``--event`` needs no role). Deploy checks every policy before any call."""
+        if not self.data.get("role"):
+            return [(("mode",), "mode.role is required to deploy (an IAM role ARN or name)")]
+        return []
 
     # -- the trigger (deploy side: these import mu/, which the Lambda zip does not carry) ----
     @classmethod
@@ -257,7 +290,17 @@ class EventMode(Mode):
         timeout = self.data.get("timeout")
         if isinstance(timeout, (int, float)) and not 1 <= timeout <= 900:
             out.append((("timeout",), f"timeout {timeout} s is outside Lambda's 1-900"))
+        # a function joins a VPC with both; Lambda refuses one without the other
+        for key, other in (("subnets", "security_groups"), ("security_groups", "subnets")):
+            if self.data.get(key) and not self.data.get(other):
+                out.append(((key,), f"{key} without {other}: a function in a VPC needs both"))
+        for key in sorted(set(self.data.get("execution-options") or ()) & set(UNSUPPORTED_OPTIONS)):
+            out.append((("execution-options", key), f"not supported: {UNSUPPORTED_OPTIONS[key]}"))
         return out
+
+    def no_pattern(self, why):
+        """The ``pattern`` key is refused by modes no EventBridge rule delivers."""
+        return [(("pattern",), why)] if "pattern" in self.data else []
 
 
 class RuleMode(EventMode):

@@ -8,6 +8,7 @@ DETAIL_TYPE = "EC2 Instance State-change Notification"
 
 @modes.register("ec2-instance-state")
 class EC2InstanceStateMode(PatternMode):
+    """Runs on EC2 instance state-change notifications (events: the states)."""
     schema = {**COMMON_SCHEMA, "events": {"type": "array", "items": {"enum": list(STATES)}}}
     for_resources = ("ec2",)
 

@@ -1,19 +1,18 @@
 """guard-duty: the policy runs on GuardDuty findings about an instance or an access key."""
 import jmespath
 
+from .. import index
 from ..errors import EventError
 from .core import COMMON_SCHEMA, PatternMode, modes
 
-#: resource type -> (JMESPath of the id in the event, the finding's resourceType)
-TARGETS = {
-    "ec2": ("detail.resource.instanceDetails.instanceId", "Instance"),
-    "iam-user": ("detail.resource.accessKeyDetails.userName", "AccessKey"),
-    "account": ("detail.accountId", None),
-}
+#: resource type -> (JMESPath of the id in the event, the finding's resourceType): derived
+#: from each type's ``guard_duty`` field
+TARGETS = index.GUARD_DUTY
 
 
 @modes.register("guard-duty")
 class GuardDutyMode(PatternMode):
+    """Runs on GuardDuty findings about an instance, an access key's user or the account."""
     schema = dict(COMMON_SCHEMA)
     for_resources = tuple(TARGETS)
 

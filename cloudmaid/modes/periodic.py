@@ -14,9 +14,11 @@ SCHEDULED = {"source": ["aws.events"], "detail-type": ["Scheduled Event"]}
 
 @modes.register("periodic")
 class PeriodicMode(RuleMode):
+    """Runs like poll mode on an EventBridge rule's schedule (rate(...) or cron(...))."""
     schema = {**COMMON_SCHEMA, "schedule": {"type": "string"}}
     required = ("schedule",)
     uses_ids = False
+    deploy_only = RuleMode.deploy_only | {"schedule"}
 
     def rule(self):
         out = {"schedule": self.data.get("schedule")}

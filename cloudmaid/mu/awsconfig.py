@@ -108,12 +108,12 @@ def config_rule_from(r, tags):
 MODEL_TYPES = (Permission, ConfigRule)
 
 
-def config_rule_models(function, resource_types=(), message_types=()):
+def config_rule_models(function, resource_types=(), message_types=(), frequency=None):
     """The invoke permission and the Config rule invoking ``function`` (a models.Function)
-    with ``message_types`` about ``resource_types``."""
+    with ``message_types`` about ``resource_types``, or every ``frequency`` (One_Hour, ...)."""
     name = function.name
     return (Permission(function=name, statement_id=name, principal=PRINCIPAL,
                        source_account=function.account),
             ConfigRule(name=name, description=function.description, function=name,
                        resource_types=tuple(resource_types), message_types=tuple(message_types),
-                       tags=function.tags))
+                       frequency=frequency, tags=function.tags))

@@ -33,9 +33,10 @@ def tags_for(policy):
 
 def check_role(policy):
     """Cloud Custodian's schema, like ours, accepts an event mode without ``role`` (a dry run or
-    ``--event`` needs none); deploying does: say so before any API call."""
-    if not policy.mode.data.get("role"):
-        raise PolicyError("mode.role is required to deploy (an IAM role ARN or name)", ("mode",))
+    ``--event`` needs none); deploying does, and a mode may need more (its
+    ``deploy_problems``): say so before any API call."""
+    for path, message in policy.mode.deploy_problems():
+        raise PolicyError(message, path)
 
 
 def desired(policy, raw, account_id=None):
@@ -49,19 +50,19 @@ def desired(policy, raw, account_id=None):
     if not role.startswith("arn:"):
         role = mode.role_arn(account_id(), policy.ctx.partition)
     code, sha = package.build(raw, (raw.get("mode") or {}).get("execution-options") or {})
-    vpc = bool(md.get("subnets") and md.get("security_groups"))
     fn = Function(
         name=mode.function_name, role=role, handler=md.get("handler", package.HANDLER),
         runtime=md.get("runtime", DEFAULT_RUNTIME), memory=int(md.get("memory", DEFAULT_MEMORY)),
         timeout=int(md.get("timeout", DEFAULT_TIMEOUT)),
         description=policy.data.get("description") or f"cloudmaid policy {policy.name}",
         code_sha256=sha, code=code, tags=tags_for(policy),
-        environment={str(k): str(v) for k, v in ((md.get("environment") or {}).get("Variables") or {}).items()},
+        environment=dict((md.get("environment") or {}).get("Variables") or {}),
         layers=tuple(md.get("layers") or ()),
         dead_letter_target=(md.get("dead_letter_config") or {}).get("TargetArn", ""),
         kms_key_arn=md.get("kms_key_arn", "") or "",
         tracing_mode=(md.get("tracing_config") or {}).get("Mode", "PassThrough"),
-        subnets=tuple(md["subnets"]) if vpc else (), security_groups=tuple(md["security_groups"]) if vpc else (),
+        # validation makes these come in pairs (EventMode.validate)
+        subnets=tuple(md.get("subnets") or ()), security_groups=tuple(md.get("security_groups") or ()),
         concurrency=md.get("concurrency"))
     return Deployment(policy=policy.name, function=fn, triggers=tuple(mode.models(fn)))
 
@@ -94,7 +95,8 @@ def deploy(specs, ctx, plan_only=False, echo=_echo):
             dep = desired(policy, spec.data, lambda: ctx.account_id)
             steps = plan_policy(dep, ctx.session_factory)
         except PolicyError as e:
-            echo(f"{where}: {e.message}", err=True)
+            echo(f"{spec.source.file}:{spec.line(*(e.path or ('mode',)))}: policy '{spec.name}': "
+                 f"{e.message}", err=True)
             code = 1
             continue
         except ClientError as e:

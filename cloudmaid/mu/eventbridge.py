@@ -31,8 +31,9 @@ class Rule:
         return ("Rule", self.name)
 
     @property
-    def kind(self):
-        return "pattern" if self.pattern else "schedule"
+    def on_pattern(self):
+        """A pattern rule (else a schedule-only rule): EventBridge cannot turn one into the other."""
+        return bool(self.pattern)
 
     def observe(self, session_factory, found):
         events = session_factory.client("events")
@@ -47,7 +48,7 @@ class Rule:
             state[("rule_arn", name)] = Var(f"{name}.RuleArn")
             return [self._put(with_tags=True)]
         calls = []
-        if self.kind != have.kind:
+        if self.on_pattern != have.on_pattern:
             # EventBridge cannot turn a pattern rule into a schedule rule in place: recreate it
             # (its targets first). The name, hence the ARN the permission names, stays the same.
             ids = sorted(k[2] for k in state["observed"] if k[0] == "Target" and k[1] == name)

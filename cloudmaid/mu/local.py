@@ -39,6 +39,8 @@ def summary(result):
         text += f", {a['action']}: {a['succeeded']} ok" + (f" {a['failed']} failed" if a["failed"] else "")
     if result.get("evaluation"):
         text += f", evaluation {result['evaluation']}"
+    if result.get("evaluations"):
+        text += ", evaluations " + " ".join(f"{k} {n}" for k, n in sorted(result["evaluations"].items()))
     if result["errors"]:
         text += f", {len(result['errors'])} error(s): {result['errors'][0]}"
     return text

@@ -141,22 +141,18 @@ def canonical_json(data):
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
 
 
-# Mode keys that configure the Lambda function or its rule rather than what the policy does
-# at run time. They stay out of config.json, so changing memory or a schedule updates just that
-# setting instead of also re-uploading the code.
-DEPLOY_ONLY_MODE_KEYS = frozenset({
-    "role", "memory", "timeout", "runtime", "handler", "tags", "environment", "concurrency",
-    "dead_letter_config", "layers", "subnets", "security_groups", "kms_key_arn",
-    "tracing_config", "function-prefix", "packages", "schedule", "architectures",
-})
-
-
 def function_policy(policy_data):
-    """The policy as the function needs it: deploy-only mode keys removed."""
+    """The policy as the function needs it: the keys its mode declares deploy-only removed
+    (modes.core.DEPLOY_ONLY and the mode's own ``deploy_only``)."""
     mode = policy_data.get("mode")
     if not isinstance(mode, dict):
         return policy_data
-    return {**policy_data, "mode": {k: v for k, v in mode.items() if k not in DEPLOY_ONLY_MODE_KEYS}}
+    from ..modes import core, modes
+    from .. import plugins
+    plugins.load_policy(policy_data)
+    cls = modes.get(mode.get("type", core.PULL)) if isinstance(mode.get("type", core.PULL), str) else None
+    keys = getattr(cls, "deploy_only", core.DEPLOY_ONLY)
+    return {**policy_data, "mode": {k: v for k, v in mode.items() if k not in keys}}
 
 
 def config_json(policy_data, options=None):
@@ -173,7 +169,9 @@ def _entry(name):
 
 def build(policy_data, options=None, root=ROOT):
     """Return ``(zip bytes, sha256)``; sha256 is base64, like Lambda's ``CodeSha256``."""
-    entries = dict(_sources(root, tuple(runtime_files(policy_data, root))))
+    mode = policy_data.get("mode") if isinstance(policy_data, dict) else None
+    entries = package_files((mode or {}).get("packages") if isinstance(mode, dict) else None)
+    entries.update(_sources(root, tuple(runtime_files(policy_data, root))))
     entries["config.json"] = config_json(policy_data, options).encode("utf-8")
     entries[f"{HANDLER_MODULE}.py"] = ENTRY_SOURCE.encode("utf-8")
     buf = io.BytesIO()
@@ -182,6 +180,43 @@ def build(policy_data, options=None, root=ROOT):
             zf.writestr(_entry(name), entries[name])
     data = buf.getvalue()
     return data, sha256_b64(data)
+
+
+def package_files(names):
+    """``{zip path: bytes}`` of the Python modules ``names`` (import names, the mode's
+    ``packages``) as installed where the deploy runs, as Cloud Custodian adds them: a package's
+    whole folder (compiled caches left out), or a single module's file. Raises PolicyError for
+    a name that is not installed."""
+    import importlib.util   # deploy side only
+    from ..errors import PolicyError
+    out = {}
+    for i, name in enumerate(names or ()):
+        if name == PACKAGE:
+            continue                                   # always shipped, trimmed to the policy
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or not (spec.submodule_search_locations or spec.has_location):
+            raise PolicyError(f"package '{name}' is not installed where maid runs: it cannot be "
+                              f"added to the function", ("mode", "packages", i))
+        if spec.submodule_search_locations:
+            for location in spec.submodule_search_locations:
+                parent = os.path.dirname(location)
+                for dirpath, dirnames, filenames in os.walk(location):
+                    dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+                    for f in filenames:
+                        if not f.endswith((".pyc", ".pyo")):
+                            path = os.path.join(dirpath, f)
+                            out[os.path.relpath(path, parent).replace(os.sep, "/")] = _raw(path)
+        else:
+            out[os.path.basename(spec.origin)] = _raw(spec.origin)
+    return out
+
+
+def _raw(path):
+    with open(path, "rb") as fh:        # as installed: binaries too
+        return fh.read()
 
 
 def _sources(root, paths):

@@ -6,11 +6,13 @@ listed and read 100 per BatchGetResourceConfig call, as Cloud Custodian falls ba
 modes read their ids with BatchGetResourceConfig. A configuration item records the describe
 output with lowerCamel keys: keys are capitalised, ISO dates under ``*time*``/``*date*`` keys
 become datetimes (describe gives datetimes), tags come from the configuration, the item's
-``tags`` or its supplementary configuration; security groups and s3 (config_s3.py) need a
-little more.
+``tags`` or its supplementary configuration; some types need a little more (their
+service's config.py).
 """
+import importlib
 import json
 
+from .. import index
 from ..filters.valuetypes import parse_date
 from .query import default_expression
 
@@ -66,7 +68,7 @@ def load_resource(row, item):
         elif isinstance(tags, list):
             resource["Tags"] = [{"Key": t.get("key", t.get("tagKey")),
                                  "Value": t.get("value", t.get("tagValue"))} for t in tags]
-    convert = CONVERTERS.get(row.name)
+    convert = converter(row.name)
     if convert:
         convert(resource, item, supplementary)
     return resource
@@ -93,24 +95,15 @@ def capitalise(value, key=""):
     return value
 
 
-def security_group(resource, item, supplementary):
-    """Config records rules with null ports, legacy ``ipRanges`` strings beside ``ipv4Ranges``,
-    and no ``ipv6Ranges`` when empty; describe does neither."""
-    for key in ("IpPermissions", "IpPermissionsEgress"):
-        for rule in resource.get(key) or ():
-            for port in ("FromPort", "ToPort"):
-                if port in rule and rule[port] is None:
-                    del rule[port]
-            rule.setdefault("Ipv6Ranges", [])
-            for pair in rule.get("UserIdGroupPairs") or ():
-                for k in [k for k, v in pair.items() if v is None]:
-                    del pair[k]
-            if "Ipv4Ranges" in rule:
-                rule["IpRanges"] = rule.pop("Ipv4Ranges")
-            elif rule.get("IpRanges") and isinstance(rule["IpRanges"][0], str):
-                rule["IpRanges"] = [{"CidrIp": c} for c in rule["IpRanges"]]
+#: resource type -> ``fn(resource, item, supplementary)`` finishing the describe shape; the
+#: type's service package registers it (aws/<service>/config.py, recorded in the index)
+CONVERTERS = {}
 
 
-#: resource type -> ``fn(resource, item, supplementary)`` finishing the describe shape; a
-#: type's own module registers it (s3: config_s3.py, loaded with the s3 type)
-CONVERTERS = {"security-group": security_group}
+def converter(name):
+    """The converter of type ``name``, importing its module (the index says which)."""
+    if name not in CONVERTERS:
+        module = (index.TYPES.get(name) or {}).get("config")
+        if module:
+            importlib.import_module(module)
+    return CONVERTERS.get(name)

@@ -1,13 +1,17 @@
-"""Generic resource manager: list, get by ids, details on demand; driven by a catalog row.
+"""Generic resource manager: list, get by ids, details on demand, tags; driven by a declaration.
 
-Service-specific behaviour (S3's per-bucket details, say) lives in a subclass registered for
-that type in ``MANAGERS``; everything else reads the row. A policy's ``source`` and ``query``
-(query.py) decide where the listing comes from and what it selects; listings are cached per
-run by type, region and that selection, so policies with the same one share one describe.
+Service-specific behaviour lives in a subclass registered for the type (``register_manager``,
+recorded in the generated index); everything else reads the row. A policy's ``source`` and
+``query`` (query.py) decide where the listing comes from and what it selects; listings are
+cached per run by type, region and that selection, so policies with the same one share one
+describe. Every listing exposes Custodian's ``Tags`` list, whatever the type's tag source.
 """
+import importlib
+
 import jmespath
 
-from . import catalog, config_source
+from .. import index
+from . import catalog, config_source, details, tagsource
 from . import query as queries
 
 #: resource type name -> ResourceManager subclass with behaviour special to that service
@@ -21,10 +25,16 @@ def register_manager(name):
     return decorate
 
 
-class ResourceManager:
-    #: detail keys the manager fetches on demand (S3); a query may limit them
-    lazy_keys = frozenset()
+def manager_class(name):
+    """The manager class of type ``name``, importing its module (the index says which)."""
+    if name not in MANAGERS:
+        module = (index.TYPES.get(name) or {}).get("manager")
+        if module:
+            importlib.import_module(module)
+    return MANAGERS.get(name, ResourceManager)
 
+
+class ResourceManager:
     def __init__(self, ctx, rtype, query=queries.DEFAULT):
         self.ctx = ctx
         self.rtype = rtype
@@ -36,8 +46,8 @@ class ResourceManager:
         """The manager of type ``name`` for a policy's ``query`` and ``source`` (PolicyError
         when they are not valid for the type)."""
         rtype = catalog.get(name)
-        kind = MANAGERS.get(name, ResourceManager)
-        spec = queries.parse(rtype, query, source, kind.lazy_keys) \
+        kind = manager_class(name)
+        spec = queries.parse(rtype, query, source) \
             if query is not None or source is not None else queries.DEFAULT
         return kind(ctx, rtype, spec)
 
@@ -46,6 +56,11 @@ class ResourceManager:
     def type(self):
         return self.rtype.name
 
+    @property
+    def lazy_keys(self):
+        """Detail keys fetched on demand (filters.core.apply fetches them stage by stage)."""
+        return frozenset(self.rtype.detail_keys)
+
     def client(self, service=None, region=None):
         return self.ctx.session_factory.client(service or self.rtype.service, region)
 
@@ -53,8 +68,8 @@ class ResourceManager:
         return resource[self.rtype.id]
 
     def arn(self, resource):
-        return self.rtype.arn(self.resource_id(resource), self.ctx.region, self.ctx.account_id,
-                              self.ctx.partition)
+        return self.rtype.arn_for(resource, self.ctx.region, self.ctx.account_id,
+                                  self.ctx.partition)
 
     # -- listing -----------------------------------------------------------------------------
     def listing_key(self):
@@ -86,6 +101,7 @@ class ResourceManager:
         items = []
         for page in pages:
             items.extend(self._path.search(page) or ())
+        tagsource.normalise(self.rtype, items)
         return items
 
     def get_resources(self, ids):
@@ -123,21 +139,96 @@ class ResourceManager:
         params["Filters"] = [{"Name": self.rtype.id_filter, "Values": ids}]
         return self.describe(params)
 
-    def ensure_details(self, resources, keys):
-        """Fill detail keys (not returned by the enumerate call) that filters read. No-op for
-        types whose describe output is complete; S3 overrides it."""
-        return resources
-
+    # -- details -----------------------------------------------------------------------------
     def detail_allowed(self, key):
         """May detail ``key`` be fetched? Not for config-sourced resources (the configuration
-        item holds every detail), and only the ``augment-keys`` of an S3 query."""
+        item holds every detail), and only the ``augment-keys`` of a query that limits them."""
         if self.query.source == "config":
             return False
         return self.query.details is None or key in self.query.details
 
+    def detail_keys(self, keys):
+        """The row's detail keys wanted for filters reading ``keys`` (None: every key)."""
+        every = keys is None or details.DENIED in keys
+        return [k for k in self.rtype.detail_keys
+                if (every or k in keys) and self.detail_allowed(k)]
+
+    def run_cache(self):
+        """resource id -> details fetched this run (shared by the run's policies)."""
+        return self.ctx.cache.setdefault((self.rtype.name + "-details", self.ctx.region), {})
+
+    def ensure_details(self, resources, keys):
+        """Fill the detail keys (not in the listing) that filters reading ``keys`` need, once
+        per resource per run; tags from the row's tag source. No-op for complete listings."""
+        wanted = self.detail_keys(keys)
+        if not wanted or not resources:
+            return resources
+        done = self.run_cache()
+        rid = self.resource_id
+        for r in resources:
+            r.update({k: v for k, v in done.get(rid(r), {}).items() if k in wanted})
+        if "Tags" in wanted and self.rtype.tags == tagsource.TAGGING_API:
+            todo = [r for r in resources if "Tags" not in done.get(rid(r), {})]
+            if todo:
+                self.fetch_tags(todo, done)
+        rest = [k for k in wanted if k != "Tags" or self.rtype.tags != tagsource.TAGGING_API]
+        todo = [r for r in resources if any(k not in done.get(rid(r), {}) for k in rest)]
+        details.pmap(lambda r: self.assemble(r, rest, done), todo)
+        return resources
+
+    def fetch_tags(self, resources, done):
+        """Tags of ``resources`` from the Resource Groups Tagging API (by ARN); denied: the
+        type's per-resource tag detail, when it has one."""
+        found = tagsource.tagging_api(self, resources)
+        if found is None:
+            if any(d.key == "Tags" for d in self.rtype.details):
+                details.pmap(lambda r: self.assemble(r, ["Tags"], done), resources)
+            return
+        for r in resources:
+            done.setdefault(self.resource_id(r), {})["Tags"] = r["Tags"] = \
+                found.get(self.arn(r), [])
+
+    def cached(self, resources, key, fetch):
+        """``fetch(resource)`` sets ``resource[key]`` (a filter's annotation); each value is
+        fetched once per run and copied onto the resources of later policies."""
+        done = self.run_cache()
+        todo = []
+        for r in resources:
+            got = done.get(self.resource_id(r), {})
+            if key in got:
+                r[key] = got[key]
+            elif key not in r:
+                todo.append(r)
+        details.pmap(fetch, todo)
+        for r in todo:
+            if key in r:
+                done.setdefault(self.resource_id(r), {})[key] = r[key]
+        return resources
+
+    def assemble(self, resource, wanted, done):
+        got = done.setdefault(self.resource_id(resource), {})
+        for key in wanted:
+            if key in got:
+                resource[key] = got[key]
+                continue
+            found, value = self.fetch(resource, key)
+            if found:
+                got[key] = resource[key] = value
+
+    def detail_client(self, resource, detail):
+        return self.client()
+
+    def fetch(self, resource, key):
+        """``(True, value)`` of detail ``key``, or ``(False, None)`` when access is denied."""
+        detail = next(d for d in self.rtype.details if d.key == key)
+        return details.fetch(self.detail_client(resource, detail), detail, resource,
+                             self.resource_id(resource))
+
     def invalidate(self):
-        """Forget this type's listings (any selection) and related lookups after a write."""
+        """Forget this type's listings (any selection), details and related lookups after a
+        write."""
         head = (self.rtype.name, self.ctx.region)
         for key in [k for k in self.ctx.cache if isinstance(k, tuple) and k[:2] == head]:
             del self.ctx.cache[key]
+        self.ctx.cache.pop((self.rtype.name + "-details", self.ctx.region), None)
         self.ctx.cache.pop(("related", self.rtype.name, self.ctx.region), None)

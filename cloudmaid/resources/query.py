@@ -1,7 +1,8 @@
 """A policy's ``query`` and ``source``, read as Cloud Custodian reads them.
 
 ``source: describe`` (the default) lists with the type's describe call; ``query`` then holds
-that call's server-side selection, in the forms Custodian's query parsers accept per type:
+that call's server-side selection, in the form the type's declaration names (its ``query``
+field; the tables are in aws/<service>/types.py), as Custodian's query parsers accept them:
 
 * ec2, ebs, ebs-snapshot: the filter shorthand ``- instance-state-name: running`` (a value or a
   list of values, one filter per item), or items holding one describe parameter each
@@ -26,61 +27,12 @@ from dataclasses import dataclass, field
 
 from ..errors import PolicyError
 from ..suggest import did_you_mean as suggest
+from .declaration import AugmentQuery, FilterQuery, ParamsQuery
 
 SOURCES = ("describe", "config")
 
-# -- Custodian's query tables: filter name -> allowed values (a tuple) or value type ----------
-_STATES = ("pending", "terminated", "running", "shutting-down", "stopping", "stopped")
-EC2_FILTERS = {
-    "architecture": ("i386", "x86_64"), "availability-zone": str, "ebs-optimized": str,
-    "iam-instance-profile.arn": str, "image-id": str, "instance-id": str,
-    "instance-lifecycle": ("spot", "scheduled", "capacity-block"), "instance-state-name": _STATES,
-    "instance-type": str, "instance.group-id": str, "instance.group-name": str,
-    "owner-id": str, "platform": str, "tag-key": str, "tag-value": str,
-    "tenancy": ("dedicated", "default", "host"), "vpc-id": str,
-}
-_BOOL = ("true", "false")
-VOLUME_FILTERS = {
-    "attachment.attach-time": str, "attachment.delete-on-termination": _BOOL,
-    "attachment.device": str, "attachment.instance-id": str,
-    "attachment.status": ("attaching", "attached", "detaching"), "availability-zone": str,
-    "create-time": str, "encrypted": _BOOL, "multi-attach-enabled": _BOOL, "size": int,
-    "snapshot-id": str,
-    "status": ("creating", "available", "in-use", "deleting", "deleted", "error"),
-    "tag-key": str, "volume-id": str,
-    "volume-type": ("standard", "io1", "io2", "gp2", "gp3", "sc1", "st1"),
-}
-SNAPSHOT_FILTERS = {
-    "description": str, "owner-alias": ("amazon", "amazon-marketplace", "microsoft"),
-    "owner-id": str, "progress": str, "snapshot-id": str, "start-time": str,
-    "status": ("pending", "completed", "error"), "tag-key": str, "volume-id": str,
-    "volume-size": str,
-}
-
-
-@dataclass(frozen=True)
-class Grammar:
-    """One type's describe query: its Filters names, its other parameters (name -> value
-    type; ``int`` ones are scalars given once, the others lists) and whether bare
-    ``{Name, Values}`` items are filters."""
-    filters: dict
-    params: dict
-    name_values: bool = False
-
-
-GRAMMARS = {
-    "ec2": Grammar(EC2_FILTERS, {"InstanceIds": str, "MaxResults": int}),
-    "ebs": Grammar(VOLUME_FILTERS, {"MaxResults": int}, name_values=True),
-    "ebs-snapshot": Grammar(SNAPSHOT_FILTERS, {"OwnerIds": str, "RestorableByUserIds": str,
-                                               "SnapshotIds": str, "MaxResults": int},
-                            name_values=True),
-}
-#: types whose query is the describe call's parameters as written (Custodian merges them)
-RAW_PARAMS = {"ami": "DescribeImages"}
 #: parameters a policy may not set: they belong to the paging and the call itself
 RESERVED = ("DryRun", "NextToken")
-#: s3: per-bucket details a ``none`` or a list still reads (Custodian always adds them)
-S3_ALWAYS = ("Location", "Tags")
 AUGMENT = "augment-keys"
 
 
@@ -121,9 +73,9 @@ def describe_value(value):
 
 
 # -- parse -------------------------------------------------------------------------------------
-def parse(row, query=None, source=None, lazy_keys=()):
-    """The ``Query`` of a policy on catalog ``row``; raises PolicyError (path under the
-    policy) on the first problem. ``lazy_keys``: the details the type's manager fetches."""
+def parse(row, query=None, source=None):
+    """The ``Query`` of a policy on declaration ``row``, in the form its ``query`` field
+    names; raises PolicyError (path under the policy) on the first problem."""
     source = "describe" if source is None else source
     if source not in SOURCES:
         raise PolicyError(f"unknown source '{source}'" + suggest(source, SOURCES)
@@ -137,12 +89,13 @@ def parse(row, query=None, source=None, lazy_keys=()):
         return parse_config(row, query or [])
     if not query:
         return DEFAULT
-    if row.name in GRAMMARS:
-        return Query(params=parse_filters(GRAMMARS[row.name], query), selective=True)
-    if row.name in RAW_PARAMS:
-        return Query(params=parse_raw(row, RAW_PARAMS[row.name], query), selective=True)
-    if lazy_keys:
-        return Query(details=parse_augment(query, lazy_keys))
+    form = row.query
+    if isinstance(form, FilterQuery):
+        return Query(params=parse_filters(form, query), selective=True)
+    if isinstance(form, ParamsQuery):
+        return Query(params=parse_raw(row, form.operation, query), selective=True)
+    if isinstance(form, AugmentQuery):
+        return Query(details=parse_augment(query, row.detail_keys, form.always))
     raise problem(f"resource '{row.name}' takes no query with source describe"
                   + (" (with source: config, use '- clause: ...')" if row.config_type else ""))
 
@@ -282,7 +235,7 @@ def parse_raw(row, operation, items):
                               + suggest(key, members), i)
             kind = members[key].type_name
             if key == "Filters":
-                grammar = Grammar(dict.fromkeys(filter_names(row.service, operation), str), {})
+                grammar = FilterQuery(dict.fromkeys(filter_names(row.service, operation), str), {})
                 if not isinstance(value, list):
                     raise problem(f"expected a list of {{Name, Values}}, got "
                                   f"{describe_value(value)}", i, key)
@@ -330,8 +283,9 @@ def filter_names(service, operation):
 
 
 # -- s3 ------------------------------------------------------------------------------------------
-def parse_augment(items, lazy_keys):
-    """S3's ``augment-keys``: which per-bucket details may be read (None: any, as needed)."""
+def parse_augment(items, lazy_keys, always=()):
+    """``augment-keys``: which per-resource details may be read (None: any, as needed);
+    ``always``: those read whatever it says."""
     found = None
     for i, item in enumerate(items):
         for key, value in item.items():
@@ -344,14 +298,14 @@ def parse_augment(items, lazy_keys):
     if value in ("all", "detect"):
         return None   # details are read as the filters need them, either way
     if value == "none":
-        return frozenset(S3_ALWAYS)
+        return frozenset(always)
     if isinstance(value, list):
         for j, k in enumerate(value):
             if k not in lazy_keys:
                 raise problem(f"unknown bucket detail '{k}'" + (
                     suggest(k, sorted(lazy_keys))
                     or f" (expected some of: {', '.join(sorted(lazy_keys))})"), i, AUGMENT, j)
-        return frozenset(value) | frozenset(S3_ALWAYS)
+        return frozenset(value) | frozenset(always)
     raise problem(f"'{AUGMENT}' takes all, detect, none or a list of detail keys, got "
                   f"{describe_value(value)}", i, AUGMENT)
 
@@ -362,8 +316,8 @@ SELECT = "SELECT resourceId, {extra}configuration, supplementaryConfiguration " 
 
 
 def default_expression(row):
-    """Custodian's default select; s3 also reads each bucket's region."""
-    return SELECT.format(extra="awsRegion, " if row.name == "s3" else "", type=row.config_type)
+    """Custodian's default select; a global type also reads each resource's region."""
+    return SELECT.format(extra="awsRegion, " if row.global_resource else "", type=row.config_type)
 
 
 def parse_config(row, items):
@@ -405,13 +359,11 @@ def problems(data, modes):
     """``[(path, message, line_path)]`` for a policy's ``source`` and ``query``: the form, and
     a ``query`` only where the mode lists resources (pull, scheduled modes)."""
     from . import catalog
-    from .manager import MANAGERS
     row = catalog.get(data.get("resource"))
     if row is None or ("query" not in data and "source" not in data):
         return []
-    lazy = getattr(MANAGERS.get(row.name), "lazy_keys", ())
     try:
-        spec = parse(row, data.get("query"), data.get("source"), lazy)
+        spec = parse(row, data.get("query"), data.get("source"))
     except PolicyError as e:
         return [(e.path, e.message, e.path)]
     mode = data.get("mode") if isinstance(data.get("mode"), dict) else {}

@@ -9,7 +9,8 @@ import datetime
 
 import jmespath
 
-from ..filters.core import Filter
+from ..errors import PolicyError
+from ..filters.core import Filter, now_of
 from ..filters.ops import OPERATORS
 from ..filters.value import ValueFilter
 from .manager import ResourceManager
@@ -66,15 +67,41 @@ def fetch_by_ids(manager, ids):
     return out
 
 
-def value_filter(data, manager):
-    """A value filter on the related resource, built from the related filter's own keys."""
+def value_data(data):
+    """The value filter on the related resource: the related filter's own keys."""
     vf = {k: v for k, v in data.items()
           if k not in ("type", "operator", "match-resource", "skip-devices")}
     vf["type"] = "value"
-    return ValueFilter(vf, manager)
+    return vf
 
 
-class RelatedFilter(Filter):
+def value_filter(data, manager):
+    return ValueFilter(value_data(data), manager)
+
+
+def value_filter_problems(data, manager):
+    """What building the related filter's value filter at run time would reject, as
+    ``[(path, message)]`` (paths are the related filter's own keys)."""
+    from ..filters.valuecheck import value_problems   # validation only
+    vf = value_data(data)
+    problems = list(value_problems(vf))
+    if problems:
+        return problems
+    try:
+        ValueFilter(vf, manager)
+    except PolicyError as e:
+        return [(tuple(e.path or ()), e.message)]
+    return []
+
+
+class RelatedValueFilter(Filter):
+    """A filter holding a value filter over other resources: validation builds it."""
+
+    def validate(self):
+        return value_filter_problems(self.data, self.manager)
+
+
+class RelatedFilter(RelatedValueFilter):
     """A value filter applied to the resources a resource refers to (Custodian's
     RelatedResourceFilter): ``operator: or`` (default) matches when one related resource
     matches, ``and`` when all do; ``match-resource: true`` takes the value from the resource's
@@ -149,7 +176,8 @@ class RelatedFilter(Filter):
 
 class AgeFilter(Filter):
     """Custodian's AgeFilter: with ``op`` (default greater-than) applied as
-    ``op(now - days/hours/minutes, resource date)``, so ``gt`` reads "older than"."""
+    ``op(now - days/hours/minutes, resource date)``, so ``gt`` reads "older than"; ``now`` is
+    the run's clock (a warm Lambda container runs again later)."""
     date_key = None
     schema = {"days": {"type": "number"}, "hours": {"type": "number"},
               "minutes": {"type": "number"}, "op": {"enum": sorted(OPERATORS)}}
@@ -158,11 +186,8 @@ class AgeFilter(Filter):
         super().__init__(data, manager)
         d = self.data
         self._op = OPERATORS.get(d.get("op", "greater-than"), OPERATORS["greater-than"])
-        now = getattr(getattr(manager, "ctx", None), "now", None) or \
-            datetime.datetime.now(datetime.timezone.utc)
-        self._threshold = now - datetime.timedelta(
-            days=d.get("days", 0) or 0, hours=d.get("hours", 0) or 0,
-            minutes=d.get("minutes", 0) or 0)
+        self._age = datetime.timedelta(days=d.get("days", 0) or 0, hours=d.get("hours", 0) or 0,
+                                       minutes=d.get("minutes", 0) or 0)
 
     def validate(self):
         op = self.data.get("op")
@@ -174,14 +199,22 @@ class AgeFilter(Filter):
         from ..filters.valuetypes import parse_date
         return parse_date(resource.get(self.date_key))
 
+    def matcher(self, now, event=None):
+        threshold = now - self._age
+        op, date = self._op, self.resource_date
+
+        def match(resource):
+            when = date(resource)
+            if when is None:
+                return False
+            try:
+                return bool(op(threshold, when))
+            except TypeError:
+                return False
+        return match
+
     def match(self, resource, event=None):
-        when = self.resource_date(resource)
-        if when is None:
-            return False
-        try:
-            return bool(self._op(self._threshold, when))
-        except TypeError:
-            return False
+        return self.matcher(now_of(self.manager), event)(resource)
 
     def keys(self):
         return {self.date_key} if self.date_key else None

@@ -10,7 +10,7 @@ AWS refused with OperationNotPermitted, then retries that instance once.
 """
 from botocore.exceptions import ClientError
 
-from ..actions.core import Action, actions
+from ...actions.core import Action, actions
 
 EC2 = ("ec2",)
 STOP_PROTECTION = "DisableApiStop"

@@ -5,9 +5,9 @@ and carries on with the others. A resource already gone counts as done, as in Cu
 """
 from botocore.exceptions import ClientError
 
-from ..actions.core import Action, actions
-from ..filters.core import filters
-from .related import AgeFilter, RelatedFilter, lookup
+from ...actions.core import Action, actions
+from ...filters.core import filters
+from ...resources.related import AgeFilter, RelatedFilter, lookup
 
 
 def gone(error, *codes):
@@ -126,7 +126,7 @@ class SnapshotAge(AgeFilter):
 
 def image_snapshot_ids(ctx):
     """Snapshots backing the account's own images (deleting those fails, and breaks AMIs)."""
-    from .manager import ResourceManager
+    from ...resources.manager import ResourceManager
     images = ResourceManager.for_type(ctx, "ami").resources()
     return {b["Ebs"]["SnapshotId"] for i in images for b in i.get("BlockDeviceMappings") or ()
             if b.get("Ebs", {}).get("SnapshotId")}
@@ -193,5 +193,5 @@ class Deregister(Action):
                         raise
         self.each(own, deregister)
         if self.data.get("delete-snapshots"):
-            from .manager import ResourceManager
+            from ...resources.manager import ResourceManager
             ResourceManager.for_type(self.manager.ctx, "ebs-snapshot").invalidate()

@@ -9,10 +9,10 @@ the ports; ``OnlyPorts``: it allows a port outside the list. Matched permissions
 """
 from botocore.exceptions import ClientError
 
-from ..actions.core import Action, actions
-from ..filters.core import Filter, filters
-from ..filters.value import ValueFilter
-from .related import lookup
+from ...actions.core import Action, actions
+from ...filters.core import Filter, filters
+from ...filters.value import ValueFilter
+from ...resources.related import lookup
 
 SG = ("security-group",)
 PERM_ATTRS = ("FromPort", "IpProtocol", "IpRanges", "PrefixListIds", "ToPort", "UserIdGroupPairs")

@@ -6,8 +6,8 @@ own. Each becomes the detail key the s3 manager would fetch (``Acl``, ``Policy``
 shape of the S3 API's answer; a sub-document Config did not record gets the value the manager
 uses when the bucket has none, so no detail is fetched for a config-sourced bucket.
 """
-from .config_source import CONVERTERS
-from .s3 import DETAILS
+from ...resources.config_source import CONVERTERS
+from .types import TYPES
 
 PERMISSIONS = {"FullControl": "FULL_CONTROL", "Write": "WRITE", "WriteAcp": "WRITE_ACP",
                "Read": "READ", "ReadAcp": "READ_ACP"}
@@ -35,9 +35,9 @@ def convert(resource, item, supplementary):
         if handler and isinstance(value, dict):
             detail, converted = handler(value)
             resource[detail] = converted
-    for key, (_, default, _) in DETAILS.items():
-        if key != "Location":
-            resource.setdefault(key, UNSET.get(key, default))
+    for detail in TYPES[0].details:
+        if detail.key != "Location":
+            resource.setdefault(detail.key, UNSET.get(detail.key, detail.default))
 
 
 def acl(value):

@@ -3,9 +3,10 @@ instance-uptime, state-age) and related resources (ebs, security-group, subnet, 
 image-age). Related lookups are batched for all instances and cached for the run."""
 import re
 
-from ..filters.core import Filter, filters
-from ..filters.valuetypes import parse_date
-from .related import AgeFilter, RelatedFilter, lookup, value_filter
+from ...filters.core import filters, now_of
+from ...filters.valuetypes import parse_date
+from ...resources.related import (
+    AgeFilter, RelatedFilter, RelatedValueFilter, lookup, value_filter)
 
 EC2 = ("ec2",)
 
@@ -49,7 +50,7 @@ class StateAge(AgeFilter):
 
 
 @filters.register("ebs", resources=EC2)
-class AttachedVolumes(Filter):
+class AttachedVolumes(RelatedValueFilter):
     """Value filter over an instance's attached EBS volumes: ``operator: or`` (default) matches
     when one volume matches, ``and`` when all do; ``skip-devices`` ignores devices such as
     ``/dev/sda1``. All instances' volumes come from one batched DescribeVolumes."""
@@ -118,7 +119,7 @@ class InstanceImage:
 
 
 @filters.register("image", resources=EC2)
-class Image(InstanceImage, Filter):
+class Image(InstanceImage, RelatedValueFilter):
     """Value filter on the instance's image; an instance whose image is gone never matches."""
     predicate = False
     schema = dict(RelatedFilter.schema)
@@ -143,8 +144,12 @@ class ImageAge(InstanceImage, AgeFilter):
     schema = {"days": {"type": "number"}, "op": AgeFilter.schema["op"]}
     permissions = ("ec2:DescribeImages",)
 
+    def run(self, resources, event, now):
+        match = self.matcher(now, event)
+        return [r for r in self.images(resources) if match(r)]
+
     def process(self, resources, event=None):
-        return [r for r in self.images(resources) if self.match(r)]
+        return self.run(resources, event, now_of(self.manager))
 
     def resource_date(self, resource):
         image = resource.get(self.ANNOTATION)

@@ -3,8 +3,8 @@
 the bucket under Custodian's annotation key) only what it needs."""
 from botocore.exceptions import ClientError
 
-from ..filters.core import Filter, filters
-from .s3 import bucket_region
+from ...filters.core import Filter, filters
+from .region import bucket_region
 
 S3 = ("s3",)
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
