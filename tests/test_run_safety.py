@@ -199,3 +199,27 @@ def test_unknown_region_is_one_line_before_any_call(tmp_path):
     assert r.exit_code == 1
     assert r.output == "unknown region 'us-westt-2' (did you mean 'us-west-2'?)\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_scheduled_modes_refuse_delay(tmp_path):
+    f = tmp_path / "p.yml"
+    f.write_text("policies:\n  - name: p\n    resource: ebs\n    mode:\n      type: periodic\n"
+                 "      schedule: rate(1 day)\n      role: r\n      delay: 5\n")
+    r = CliRunner().invoke(main, ["validate", str(f)])
+    assert r.exit_code == 1 and "unknown key 'delay'" in r.output
+
+
+@pytest.mark.parametrize("operator,expected", [(None, ["open"]), ("or", ["open"]), ("and", [])])
+def test_global_grants_operator(aws, tmp_path, operator, expected):
+    from cloudmaid.context import Context
+    from cloudmaid.policy import Policy
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="open")
+    s3.put_bucket_acl(Bucket="open", ACL="public-read")   # READ to AllUsers, no WRITE
+    s3.create_bucket(Bucket="closed")
+    f = {"type": "global-grants", "permissions": ["READ", "WRITE"]}
+    if operator:
+        f["operator"] = operator
+    ctx = Context(region="us-east-1", account_id="123456789012")
+    meta = Policy({"name": "p", "resource": "s3", "filters": [f]}, ctx).run()
+    assert [b["Name"] for b in meta["matched"]] == expected

@@ -11,7 +11,7 @@ import logging
 from botocore.exceptions import ClientError
 
 from .config_rule import ConfigMode, config_type
-from .core import COMMON_SCHEMA, modes
+from .core import SCHEDULED_SCHEMA, modes
 
 log = logging.getLogger("cloudmaid.modes")
 
@@ -23,7 +23,7 @@ SCHEDULED = "ScheduledNotification"
 class ConfigPollRuleMode(ConfigMode):
     """A periodic AWS Config rule (schedule: One_Hour ... TwentyFour_Hours): lists the
     resources and reports each COMPLIANT or NON_COMPLIANT (matched)."""
-    schema = {**COMMON_SCHEMA, "schedule": {"enum": list(FREQUENCIES)},
+    schema = {**SCHEDULED_SCHEMA, "schedule": {"enum": list(FREQUENCIES)},
               "ignore-support-check": {"type": "boolean"}}
     permissions = ("config:PutEvaluations", "config:GetComplianceDetailsByConfigRule")
     message_types = (SCHEDULED,)

@@ -104,6 +104,9 @@ COMMON_SCHEMA = {
     # false: the function logs nothing (Lambda's own START/END/REPORT lines remain)
     "log": {"type": "boolean"},
 }
+#: modes that list resources rather than fetch the ids of an event have no ids to wait for
+SCHEDULED_SCHEMA = {k: v for k, v in COMMON_SCHEMA.items() if k != "delay"}
+
 
 #: execution-options Cloud Custodian knows that a function of ours cannot honour, and why
 UNSUPPORTED_OPTIONS = {

@@ -7,7 +7,7 @@ both too). Any other event -- a test invoke with ``{}``, another rule's schedule
 call -- runs nothing.
 """
 from ..events import pattern, schedule
-from .core import COMMON_SCHEMA, RuleMode, modes
+from .core import SCHEDULED_SCHEMA, RuleMode, modes
 
 SCHEDULED = {"source": ["aws.events"], "detail-type": ["Scheduled Event"]}
 
@@ -15,7 +15,7 @@ SCHEDULED = {"source": ["aws.events"], "detail-type": ["Scheduled Event"]}
 @modes.register("periodic")
 class PeriodicMode(RuleMode):
     """Runs like poll mode on an EventBridge rule's schedule (rate(...) or cron(...))."""
-    schema = {**COMMON_SCHEMA, "schedule": {"type": "string"}}
+    schema = {**SCHEDULED_SCHEMA, "schedule": {"type": "string"}}
     required = ("schedule",)
     uses_ids = False
     deploy_only = RuleMode.deploy_only | {"schedule"}

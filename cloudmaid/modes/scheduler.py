@@ -10,7 +10,7 @@ Scheduler fills in its ARN and time): that is the only event it runs on.
 import json
 
 from ..events import pattern, schedule
-from .core import COMMON_SCHEMA, ROLE_ARN, ROLE_NAME, EventMode, modes
+from .core import SCHEDULED_SCHEMA, ROLE_ARN, ROLE_NAME, EventMode, modes
 
 SOURCE = "aws.scheduler"
 DETAIL_TYPE = "Scheduled Event"
@@ -29,7 +29,7 @@ EVENT = {"version": "0", "id": "<aws.scheduler.execution-id>", "detail-type": DE
 class ScheduleMode(EventMode):
     """Runs like poll mode on an EventBridge Scheduler schedule (schedule, timezone,
     start-date, end-date, group-name; scheduler-role invokes the function)."""
-    schema = {**COMMON_SCHEMA, "schedule": {"type": "string"}, "timezone": {"type": "string"},
+    schema = {**SCHEDULED_SCHEMA, "schedule": {"type": "string"}, "timezone": {"type": "string"},
               "start-date": {"type": "string"}, "end-date": {"type": "string"},
               "scheduler-role": {"type": "string"},
               "group-name": {"type": "string", "pattern": GROUP_NAME}}

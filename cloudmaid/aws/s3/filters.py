@@ -107,7 +107,8 @@ class BucketEncryption(BucketFetchFilter):
 
 @filters.register("global-grants", resources=S3)
 class GlobalGrants(Filter):
-    """ACL grants to AllUsers or AuthenticatedUsers (``permissions`` narrows them); READ on
+    """ACL grants to AllUsers or AuthenticatedUsers (``permissions`` narrows them, any of them
+    by default, all of them with ``operator: and``); READ on
     a website bucket is allowed unless ``allow_website: false``. The granted permissions are
     kept in ``GlobalPermissions``. The website configuration is fetched only for buckets with
     a global READ grant that it can exempt."""
@@ -142,6 +143,8 @@ class GlobalGrants(Filter):
                 continue
             if not wanted or grant.get("Permission") in wanted:
                 found.append(grant.get("Permission"))
+        if wanted and self.data.get("operator") == "and" and not set(wanted) <= set(found):
+            found = []   # every listed permission must be granted to everyone (Custodian ignores it)
         if found:
             bucket["GlobalPermissions"] = found
         return bool(found)
