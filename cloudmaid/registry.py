@@ -4,6 +4,30 @@ Filters, actions and modes register explicitly with ``@registry.register("name")
 be registered for all resource types (``"*"``) or for a few (``resources=("ec2",)``); a scoped
 registration wins over the generic one, so ``delete`` can mean a different class per type.
 """
+from collections.abc import Mapping
+
+
+class LazyMapping(Mapping):
+    """A read-only mapping whose keys are known up front (a table of the generated index) and
+    whose values ``get(key)`` builds on first use (importing only the module holding it)."""
+
+    def __init__(self, names, get, ordered=None):
+        self._names, self._get, self._ordered = names, get, ordered
+
+    def __getitem__(self, name):
+        value = self._get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __contains__(self, name):
+        return isinstance(name, str) and name in self._names
+
+    def __iter__(self):
+        return iter(self._ordered(self._names) if self._ordered else self._names)
+
+    def __len__(self):
+        return len(self._names)
 
 
 class Registry:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .context import Context
 from .errors import PolicyError
+from .modes.core import is_event_mode
 from .policy import Policy, ResourceFetchError
 from .resources import catalog
 from .session import SessionFactory
@@ -58,10 +59,6 @@ def is_global(spec):
     return bool(row and row.global_resource)
 
 
-def is_pull(spec):
-    return (spec.data.get("mode") or {}).get("type", "pull") == "pull"
-
-
 def run_policies(specs, options, echo=print):
     factory = SessionFactory(region=(options.regions or [None])[0] if "all" not in options.regions else None,
                              profile=options.profile, assume_role=options.assume_role,
@@ -86,8 +83,8 @@ def run_policies(specs, options, echo=print):
             code |= local.run_event_file(here, ctx, options.event_file, echo)
             account_id = ctx._account_id or account_id
             continue
-        poll = [s for s in here if is_pull(s)]
-        event = [s for s in here if not is_pull(s)]
+        poll = [s for s in here if not is_event_mode(s.data)]
+        event = [s for s in here if is_event_mode(s.data)]
         for spec in poll:
             code |= run_one(spec, ctx, echo)
         if event and options.dryrun and not options.plan:

@@ -7,31 +7,13 @@ the real CloudTrail eventName when it differs from the shortcut name; the source
 the type's service. A cloudtrail-mode policy of another type may not use the shortcut (its ids
 would never name one of its resources).
 """
-from collections.abc import Mapping
-
 from .. import index
-
-class Shortcuts(Mapping):
-    """Shortcut name -> its row (``lookup``); the names come from the index, each row from
-    the declaring type's ``trail`` field."""
-
-    def __getitem__(self, name):
-        row = lookup(name)
-        if row is None:
-            raise KeyError(name)
-        return row
-
-    def __contains__(self, name):
-        return isinstance(name, str) and name in index.SHORTCUTS
-
-    def __iter__(self):
-        return iter(index.SHORTCUTS)
-
-    def __len__(self):
-        return len(index.SHORTCUTS)
+from ..registry import LazyMapping
 
 
-SHORTCUTS = Shortcuts()
+#: shortcut name -> its row (``lookup``): the names come from the index, each row from the
+#: declaring type's ``trail`` field
+SHORTCUTS = LazyMapping(index.SHORTCUTS, lambda name: lookup(name))
 
 API_CALL = "AWS API Call via CloudTrail"
 #: detail-type by eventSource when it is not API_CALL

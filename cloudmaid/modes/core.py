@@ -33,6 +33,12 @@ def is_event_mode(policy_data):
     return mode_type(policy_data) != PULL
 
 
+def names_in_resources(event, arn):
+    """Whether the event's ``resources`` list names ``arn`` (the rule or schedule that fired)."""
+    resources = event.get("resources") if isinstance(event, dict) else None
+    return isinstance(resources, list) and arn in resources
+
+
 def function_name(policy_data):
     """The Lambda function (and trigger) name of a policy in its dict form:
     ``function-prefix`` (default ``maid-``) + policy name."""

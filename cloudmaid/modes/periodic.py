@@ -7,7 +7,7 @@ both too). Any other event -- a test invoke with ``{}``, another rule's schedule
 call -- runs nothing.
 """
 from ..events import pattern, schedule
-from .core import SCHEDULED_SCHEMA, RuleMode, modes
+from .core import SCHEDULED_SCHEMA, names_in_resources, RuleMode, modes
 
 SCHEDULED = {"source": ["aws.events"], "detail-type": ["Scheduled Event"]}
 
@@ -41,7 +41,7 @@ class PeriodicMode(RuleMode):
         if why is not None:
             return False, f"not a Scheduled Event ({why})" + ("; nor does its pattern match" if extra else "")
         arn = self.rule_arn
-        if arn not in (event.get("resources") if isinstance(event.get("resources"), list) else ()):
+        if not names_in_resources(event, arn):
             # a Scheduled Event names the rule that fired it; one naming no rule or another
             # rule is not this policy's schedule
             return False, f"a Scheduled Event whose resources do not name its rule {arn}"

@@ -10,7 +10,7 @@ Scheduler fills in its ARN and time): that is the only event it runs on.
 import json
 
 from ..events import pattern, schedule
-from .core import SCHEDULED_SCHEMA, ROLE_ARN, ROLE_NAME, EventMode, modes
+from .core import SCHEDULED_SCHEMA, names_in_resources, ROLE_ARN, ROLE_NAME, EventMode, modes
 
 SOURCE = "aws.scheduler"
 DETAIL_TYPE = "Scheduled Event"
@@ -80,7 +80,7 @@ class ScheduleMode(EventMode):
         if why is not None:
             return False, f"not a Scheduler event ({why})"
         arn = self.schedule_arn
-        if arn not in (event.get("resources") if isinstance(event.get("resources"), list) else ()):
+        if not names_in_resources(event, arn):
             return False, f"a Scheduler event whose resources do not name its schedule {arn}"
         return True, label
 

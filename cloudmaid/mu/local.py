@@ -12,6 +12,7 @@ import uuid
 from ..errors import PolicyError
 from ..modes.core import is_event_mode
 from ..policy import Policy
+from ..summary import actions_text
 from . import handler
 
 
@@ -35,8 +36,7 @@ def summary(result):
     if status in ("skipped", "invalid"):
         return f"{status}: {result['reason']}"
     text = f"{len(result['matched'])} {result['resource']} resource(s) matched"
-    for a in result["actions"]:
-        text += f", {a['action']}: {a['succeeded']} ok" + (f" {a['failed']} failed" if a["failed"] else "")
+    text += actions_text(result, result["resource"])
     if result.get("evaluation"):
         text += f", evaluation {result['evaluation']}"
     if result.get("evaluations"):

@@ -5,9 +5,8 @@ function loads and ships one service's declarations, however many types exist. `
 the same as a read-only mapping; iterating its values imports every declaration (CLI side).
 """
 import importlib
-from collections.abc import Mapping
-
 from .. import index
+from ..registry import LazyMapping
 from .declaration import ResourceType  # noqa: F401 -- the public name
 
 _rows = {}
@@ -24,21 +23,4 @@ def get(name):
     return row
 
 
-class Catalog(Mapping):
-    def __getitem__(self, name):
-        row = get(name)
-        if row is None:
-            raise KeyError(name)
-        return row
-
-    def __contains__(self, name):
-        return isinstance(name, str) and name in index.TYPES
-
-    def __iter__(self):
-        return iter(sorted(index.TYPES))
-
-    def __len__(self):
-        return len(index.TYPES)
-
-
-CATALOG = Catalog()
+CATALOG = LazyMapping(index.TYPES, get, sorted)
