@@ -2,18 +2,23 @@
 and resource declarations: do not edit. Which module registers or declares what, and the
 tables derived from the declarations; tests/test_plugins.py fails when it is out of date."""
 
-#: resource type -> the module declaring it, its manager's, its Config converter's
-TYPES = {'ami': {'config': None, 'declared': 'cloudmaid.aws.ec2.types', 'manager': None},
- 'ebs': {'config': None, 'declared': 'cloudmaid.aws.ec2.types', 'manager': None},
- 'ebs-snapshot': {'config': None, 'declared': 'cloudmaid.aws.ec2.types', 'manager': None},
- 'ec2': {'config': None, 'declared': 'cloudmaid.aws.ec2.types', 'manager': None},
+#: resource type -> the modules declaring it and registering its manager, Config converter and (when a service package has it) tagger
+TYPES = {'ami': {'config': None, 'declared': 'cloudmaid.aws.ec2.types', 'manager': None, 'tagger': None},
+ 'ebs': {'config': None, 'declared': 'cloudmaid.aws.ec2.types', 'manager': None, 'tagger': None},
+ 'ebs-snapshot': {'config': None,
+                  'declared': 'cloudmaid.aws.ec2.types',
+                  'manager': None,
+                  'tagger': None},
+ 'ec2': {'config': None, 'declared': 'cloudmaid.aws.ec2.types', 'manager': None, 'tagger': None},
  's3': {'config': 'cloudmaid.aws.s3.config',
         'declared': 'cloudmaid.aws.s3.types',
-        'manager': 'cloudmaid.aws.s3.manager'},
+        'manager': 'cloudmaid.aws.s3.manager',
+        'tagger': None},
  'security-group': {'config': 'cloudmaid.aws.ec2.config',
                     'declared': 'cloudmaid.aws.ec2.types',
-                    'manager': None},
- 'subnet': {'config': None, 'declared': 'cloudmaid.aws.ec2.types', 'manager': None}}
+                    'manager': None,
+                    'tagger': None},
+ 'subnet': {'config': None, 'declared': 'cloudmaid.aws.ec2.types', 'manager': None, 'tagger': None}}
 
 #: filter name or alias -> {resource type or '*': registering module}
 FILTERS = {'age': {'ebs-snapshot': 'cloudmaid.aws.ec2.ebs'},

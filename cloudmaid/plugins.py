@@ -55,6 +55,8 @@ def modules_for(resource, mode="pull", names=None, source=None):
     names = None if names is None else set(names)
     elements = registering(index.FILTERS, rtype, names) + registering(index.ACTIONS, rtype, names)
     type_modules = [own["declared"], own["manager"]]
+    if TAG_ACTIONS in elements:
+        type_modules.append(own.get("tagger"))
     if source == "config" or names is None:
         type_modules.append(own["config"])
     wanted = list(GENERIC) + type_modules + sorted(set(elements)) + [mode_module]

@@ -176,33 +176,7 @@ def test_arns():
     assert catalog.get("s3").arn_type is None and catalog.get("s3").arn_service == "s3"
 
 
-# -- every row lists and gets by id against moto ----------------------------------------------
-def seed(ec2, s3):
-    from .conftest import run_instances
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
-    iid = run_instances(ec2, SubnetId=subnet)[0]
-    vol = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
-    snap = ec2.create_snapshot(VolumeId=vol)["SnapshotId"]
-    ami = ec2.create_image(InstanceId=iid, Name="mine")["ImageId"]
-    sg = ec2.create_security_group(GroupName="g", Description="d", VpcId=vpc)["GroupId"]
-    s3.create_bucket(Bucket="bucket-one")
-    return {"ec2": iid, "ebs": vol, "ebs-snapshot": snap, "ami": ami,
-            "security-group": sg, "subnet": subnet, "s3": "bucket-one"}
-
-
-def test_every_row_lists_and_gets_by_id(ctx, ec2):
-    s3 = boto3.client("s3", region_name="us-east-1")
-    ids = seed(ec2, s3)
-    assert set(ids) == set(catalog.CATALOG)
-    for name, rid in ids.items():
-        m = ResourceManager.for_type(ctx, name)
-        listed = [m.resource_id(r) for r in m.resources()]
-        assert rid in listed, name
-        got = m.get_resources([rid])
-        assert [m.resource_id(r) for r in got] == [rid], name
-
-
+# -- listing parameters (every row lists and gets by id: tests/test_types_contract.py) ------
 def test_listing_asks_for_own_snapshots_and_images_only(ctx, ec2):
     # moto ignores OwnerIds (it lists its public AMIs' snapshots anyway), so assert the request
     sent = {}

@@ -5,7 +5,10 @@ Starts a moto server, seeds bench/fleet.py's fleet, runs
 writes, per policy, the sorted Names (bench.fleet.name_of) of the matched resources.
 Cloud Custodian is only needed to re-record; tests/test_parity.py reads the fixture.
 
-    python3 bench/parity/record.py [--custodian /work/c7n-venv/bin/custodian]
+    python3 bench/parity/record.py [--custodian /tmp/c7n-venv/bin/custodian]
+
+With ``--suite NAME``, records bench/parity/suites/NAME (its own fleet and policies) into
+tests/fixtures/parity/NAME.json instead.
 """
 import argparse
 import json
@@ -56,10 +59,14 @@ def run_custodian(custodian, srv, policies, out_dir):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--custodian", default="/work/c7n-venv/bin/custodian")
-    ap.add_argument("--output", default=EXPECTED)
+    ap.add_argument("--custodian", default="/tmp/c7n-venv/bin/custodian")
+    ap.add_argument("--output", default=None)
+    ap.add_argument("--suite", help="a folder of bench/parity/suites")
     args = ap.parse_args()
     version = subprocess.run([args.custodian, "version"], capture_output=True, text=True).stdout.strip()
+    if args.suite:
+        return record_suite(args, version)
+    args.output = args.output or EXPECTED
     names = policy_names()
     with fleet.MotoServer() as srv, tempfile.TemporaryDirectory() as out:
         summary = fleet.seed(srv.endpoint)
@@ -76,6 +83,27 @@ def main():
     for name in names:
         print(f"{len(matched[name]):3d}  {name}")
     print(f"wrote {os.path.relpath(args.output, ROOT)}")
+
+
+def record_suite(args, version):
+    sys.path.insert(0, os.path.join(ROOT))
+    from bench.parity import suites
+    output = args.output or suites.expected_path(args.suite)
+    with fleet.MotoServer() as srv, tempfile.TemporaryDirectory() as out:
+        summary = suites.fleet(args.suite).seed(srv.endpoint)
+        run_custodian(args.custodian, srv, suites.policies_path(args.suite), out)
+        matched = suites.matched(out, args.suite)
+    missing = [n for n, m in matched.items() if m is None]
+    if missing:
+        raise SystemExit(f"custodian wrote no resources.json for: {', '.join(missing)}")
+    os.makedirs(os.path.dirname(output), exist_ok=True)
+    with open(output, "w") as f:
+        json.dump({"recorded_with": f"c7n {version}", "fleet": summary, "policies": matched},
+                  f, indent=1, sort_keys=True)
+        f.write("\n")
+    for name, found in matched.items():
+        print(f"{len(found):3d}  {name}")
+    print(f"wrote {os.path.relpath(output, ROOT)}")
 
 
 if __name__ == "__main__":

@@ -6,10 +6,12 @@ writes one batch of at most ``batch_size`` resources per call and raises botocor
 ClientError when the call fails; the actions isolate failures per resource and keep the
 in-memory Tags in step. A service with its own tag calls registers a tagger class here.
 """
+import importlib
 import re
 
 from botocore.exceptions import ClientError
 
+from .. import index
 from ..aws.s3.region import bucket_region
 from ..resources.tagsource import tag_map  # noqa: F401 -- the tag actions read it from here
 
@@ -31,17 +33,26 @@ def register_tagger(service):
     return decorate
 
 
+def registered(name):
+    """Is tagger ``name`` registered? Imports its module (a service package's) on first use:
+    the generated index says which."""
+    if name not in TAGGERS and name in index.TAGGERS:
+        importlib.import_module(index.TAGGERS[name])
+    return name in TAGGERS
+
+
 def tagger_name(row):
     """The tagger writing tags of declaration ``row``, or None when it cannot be tagged."""
     if row.tagger:
         return row.tagger
-    if row.service in TAGGERS:
+    if registered(row.service):
         return row.service
     return TAGGING_API if (row.arn or row.arn_key) and row.tags else None
 
 
 def tagger_class(row):
-    return TAGGERS.get(tagger_name(row))
+    name = tagger_name(row)
+    return TAGGERS.get(name) if name and registered(name) else None
 
 
 def for_manager(manager):

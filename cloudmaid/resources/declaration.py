@@ -29,6 +29,20 @@ class Detail:
 
 
 @dataclass(frozen=True)
+class Get:
+    """Resources by id, one call each: ``op(**{param: id}, **params)``, the resource at
+    ``path`` (JMESPath) of the answer, the answer less its metadata when None. ``many``: the
+    parameter takes a list of ids (``batch_size`` per call) and ``path`` yields a list.
+    Used for get-by-ids when the listing has no ids parameter, and, with the row's
+    ``complete``, to complete each listed item (listings that return ids or summaries)."""
+    op: str                 # client method (snake_case)
+    param: str
+    path: str = None
+    params: dict = field(default_factory=dict)
+    many: bool = False
+
+
+@dataclass(frozen=True)
 class Shortcut:
     """A CloudTrail event creating or changing resources of the type: where the ids are (a
     JMESPath relative to the event's ``detail``); ``event`` when CloudTrail's eventName differs
@@ -85,6 +99,9 @@ class ResourceType:
     id_filter: str = None          # describe ``Filters`` name selecting by id; unlike ids_param
                                    # an unknown id does not fail the whole call (related lookups)
     batch_size: int = 200          # ids per get-by-ids call
+    get: Get = None                # get-by-ids when there is no ids_param (one call per id)
+    complete: bool = False         # each listed item (a summary, or a bare id string) is
+                                   # completed by ``get``, merged over it
     id_prefix: str = None          # ids in events that belong to this type start with it
     name_key: str = None           # key of a human name (tag Name is used when None)
     date: str = None               # creation date key, for age filters and the report

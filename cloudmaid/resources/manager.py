@@ -9,6 +9,7 @@ describe. Every listing exposes Custodian's ``Tags`` list, whatever the type's t
 import importlib
 
 import jmespath
+from botocore.exceptions import ClientError
 
 from .. import index
 from . import catalog, config_source, details, tagsource
@@ -101,8 +102,47 @@ class ResourceManager:
         items = []
         for page in pages:
             items.extend(self._path.search(page) or ())
+        if items and not isinstance(items[0], dict):   # bare ids (QueueUrls, TableNames)
+            items = [{self.rtype.id: i} for i in items]
+        if self.rtype.complete:
+            items = self._complete(items)
         tagsource.normalise(self.rtype, items)
         return items
+
+    def _complete(self, items):
+        """Each listed item merged with its ``get`` answer; items gone meanwhile are dropped."""
+        found = self._get_each([self.resource_id(i) for i in items])
+        out = []
+        for item in items:
+            got = found.get(self.resource_id(item))
+            if got is not None:
+                out.append({**item, **got})
+        return out
+
+    def _get_each(self, ids):
+        """``{id: resource}`` through the row's ``get``; ids AWS does not know are absent."""
+        get = self.rtype.get
+        client = self.client()
+        path = jmespath.compile(get.path) if get.path else None
+
+        def one(chunk):
+            try:
+                answer = getattr(client, get.op)(**{get.param: chunk if get.many else chunk[0]},
+                                                 **get.params)
+            except ClientError as e:
+                if details.not_found(e.response["Error"]["Code"]):
+                    return []
+                raise
+            answer.pop("ResponseMetadata", None)
+            value = path.search(answer) if path else answer
+            if get.many:
+                return [v for v in value or () if isinstance(v, dict)]
+            # the answer may not repeat the id (GetQueueAttributes): keep the one asked for
+            return [{self.rtype.id: chunk[0], **value}] if isinstance(value, dict) else []
+
+        size = self.rtype.batch_size if get.many else 1
+        chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
+        return {self.resource_id(r): r for found in details.pmap(one, chunks) for r in found}
 
     def get_resources(self, ids):
         """Resources by id (event modes); ids not found are simply absent."""
@@ -111,6 +151,10 @@ class ResourceManager:
             return []
         if self.query.source == "config":
             return config_source.get_resources(self, ids)
+        if not self.rtype.ids_param and self.rtype.get:
+            found = self._get_each(ids)
+            items = [found[i] for i in ids if i in found]
+            return tagsource.normalise(self.rtype, items)
         if not self.rtype.ids_param:
             wanted = set(ids)
             return [r for r in self.resources() if self.resource_id(r) in wanted]
@@ -123,7 +167,6 @@ class ResourceManager:
         return found
 
     def _describe_ids(self, params, ids):
-        from botocore.exceptions import ClientError
         try:
             return self.describe(params)
         except ClientError as e:

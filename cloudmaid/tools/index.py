@@ -24,7 +24,7 @@ def collect():
     from .. import plugins
     plugins.load_all()
     from ..actions.core import actions
-    from ..actions.taggers import TAGGERS
+    from ..actions.taggers import TAGGERS, tagger_class
     from ..filters.core import filters
     from ..modes.core import modes
     from ..resources.config_source import CONVERTERS
@@ -40,6 +40,12 @@ def collect():
                                  f" and {name}")
             rows[row.name] = (name, row)
 
+    def own_tagger(row):
+        """The module of the type's tagger when a service package registers it (the generic
+        taggers live in actions/taggers.py, which the tag actions import anyway)."""
+        module = getattr(tagger_class(row), "__module__", None)
+        return module if module != "cloudmaid.actions.taggers" else None
+
     def registrations(registry):
         return {n: {scope: registry.get(n, scope).__module__ for scope in registry.scopes(n)}
                 for n in registry.all_names()}
@@ -53,8 +59,9 @@ def collect():
             shortcuts[event] = rtype
     return {
         "TYPES": {t: {"declared": m, "manager": getattr(MANAGERS.get(t), "__module__", None),
-                      "config": getattr(CONVERTERS.get(t), "__module__", None)}
-                  for t, (m, _) in sorted(rows.items())},
+                      "config": getattr(CONVERTERS.get(t), "__module__", None),
+                      "tagger": own_tagger(row)}
+                  for t, (m, row) in sorted(rows.items())},
         "FILTERS": registrations(filters),
         "ACTIONS": registrations(actions),
         "MODES": {n: modes.get(n).__module__ for n in modes.all_names()},
@@ -67,7 +74,8 @@ def collect():
 
 
 COMMENTS = {
-    "TYPES": "resource type -> the module declaring it, its manager's, its Config converter's",
+    "TYPES": "resource type -> the modules declaring it and registering its manager, Config "
+             "converter and (when a service package has it) tagger",
     "FILTERS": "filter name or alias -> {resource type or '*': registering module}",
     "ACTIONS": "action name or alias -> {resource type or '*': registering module}",
     "MODES": "mode type -> registering module",

@@ -1,0 +1,51 @@
+"""EC2 seeders: instances, volumes, snapshots, images, security groups, subnets."""
+from . import ZONE, seeder
+
+
+@seeder("ec2", "cloudtrail-run-instances.json")
+def instances(world, label):
+    """A running and a stopped instance: state actions have an instance to act on whichever
+    origin state they require."""
+    out = world.ec2.run_instances(ImageId=world.base_image, MinCount=2, MaxCount=2,
+                                  InstanceType="t3.micro",
+                                  TagSpecifications=world.spec("instance", label))
+    ids = [i["InstanceId"] for i in out["Instances"]]
+    world.ec2.stop_instances(InstanceIds=ids[1:])
+    return ids
+
+
+@seeder("ebs", "cloudtrail-create-volume.json")
+def volume(world, label):
+    return [world.ec2.create_volume(AvailabilityZone=ZONE, Size=1,
+                                    TagSpecifications=world.spec("volume", label))["VolumeId"]]
+
+
+@seeder("ebs-snapshot", "cloudtrail-create-snapshot.json")
+def snapshot(world, label):
+    vol = world.ec2.create_volume(AvailabilityZone=ZONE, Size=1)["VolumeId"]
+    return [world.ec2.create_snapshot(VolumeId=vol,
+                                      TagSpecifications=world.spec("snapshot", label))["SnapshotId"]]
+
+
+@seeder("ami", "cloudtrail-create-image.json")
+def image(world, label):
+    image_id = world.ec2.register_image(
+        Name=label, RootDeviceName="/dev/sda1",
+        BlockDeviceMappings=[{"DeviceName": "/dev/sda1", "Ebs": {"VolumeSize": 8}}])["ImageId"]
+    world.ec2.create_tags(Resources=[image_id], Tags=world.tag_list(label))
+    return [image_id]
+
+
+@seeder("security-group", "cloudtrail-authorize-security-group-ingress.json")
+def security_group(world, label):
+    return [world.ec2.create_security_group(
+        GroupName=label, Description=label, VpcId=world.vpc,
+        TagSpecifications=world.spec("security-group", label))["GroupId"]]
+
+
+@seeder("subnet", "cloudtrail-create-subnet.json", ids="responseElements.subnet.subnetId")
+def subnet(world, label):
+    n = world.number(label)
+    cidr = f"10.0.{n // 16 % 256}.{n % 16 * 16}/28"
+    return [world.ec2.create_subnet(VpcId=world.vpc, CidrBlock=cidr, AvailabilityZone=ZONE,
+                                    TagSpecifications=world.spec("subnet", label))["Subnet"]["SubnetId"]]
