@@ -4,8 +4,9 @@ call. moto's request recorder sees every request that reaches AWS; a write is an
 not named as a read (tests/recording.py).
 
 The cases come from the registries: a new action or resource type is covered without editing
-this file (a type needs a seeder and an event in tests/seeders.py, an action with required keys
-an entry in OPTIONS; both fail loudly here until they have one). Every case must match at least
+this file (a type needs a seeder and an event in tests/seeders/<service>.py, an action with
+required keys an entry in OPTIONS or, for one type, ``action_options`` beside its seeder; both
+fail loudly here until they have one). Every case must match at least
 one seeded resource, and the same policy without a dry flag must write: neither half can pass
 vacuously.
 
@@ -27,7 +28,7 @@ from cloudmaid.modes.core import EventMode
 from cloudmaid.resources.catalog import CATALOG
 
 from .recording import recording, writes
-from .seeders import LABEL_KEY, TRAIL, World, trail_event, trail_spec
+from .seeders import ACTION_OPTIONS, LABEL_KEY, TRAIL, World, trail_event, trail_spec
 
 plugins.load_all()
 
@@ -59,7 +60,7 @@ PAIR_IDS = [f"{t}:{n}" for t, n in PAIRS]
 
 
 def action_data(rtype, name):
-    data = {"type": name, **OPTIONS.get(name, {})}
+    data = {"type": name, **ACTION_OPTIONS.get((rtype, name), OPTIONS.get(name, {}))}
     if name == "mark-for-op":
         data["op"] = next(n for n in ("stop", "delete", "tag") if actions.get(n, rtype))
     missing = [k for k in actions.get(name, rtype).required if k not in data]

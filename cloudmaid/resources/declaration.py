@@ -117,6 +117,9 @@ class ResourceType:
     trail_source: str = None       # CloudTrail eventSource when not <service>.amazonaws.com
     guard_duty: GuardDutyTarget = None
     report: tuple = ()             # default report columns (id, name, date when empty)
+    related: dict = field(default_factory=dict)  # related filter (security-group, subnet, vpc,
+                                   # kms-key) -> JMESPath of the related ids in a resource;
+                                   # registered by resources.related.register_related
     query: object = None           # FilterQuery | ParamsQuery | AugmentQuery | None
 
     # -- derived facts ---------------------------------------------------------------------

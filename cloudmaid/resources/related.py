@@ -174,6 +174,41 @@ class RelatedFilter(RelatedValueFilter):
         return {self.ids_expression.split(".")[0].split("[")[0]}
 
 
+#: Custodian's related filters a declaration may name: related type, annotation, permission
+RELATED = {
+    "security-group": ("security-group", "matched-security-groups", "ec2:DescribeSecurityGroups"),
+    "subnet": ("subnet", "matched-subnets", "ec2:DescribeSubnets"),
+    "vpc": ("vpc", "matched-vpcs", "ec2:DescribeVpcs"),
+    "kms-key": ("kms-key", "matched-kms-key", "kms:DescribeKey"),
+}
+
+
+def register_related(rows, module):
+    """Register the related filters (``RELATED``) the rows declare in their ``related`` field,
+    one class per filter name and ids expression. A service package calls it from the module
+    holding its filters (``register_related(TYPES, __name__)``), so the index records that
+    module for them."""
+    from ..filters.core import filters
+    made = {}
+    for row in rows:
+        for name, expr in row.related.items():
+            related_type, annotation, permission = RELATED[name]
+            key = (name, expr)
+            if key not in made:
+                made[key] = (type(f"Related_{name}_{len(made)}".replace("-", "_"),
+                                  (RelatedFilter,),
+                                  {"related_type": related_type, "ids_expression": expr,
+                                   "annotation": annotation, "permissions": (permission,),
+                                   "__module__": module,
+                                   "__doc__": f"Custodian's {name} filter: a value filter "
+                                              f"on the {related_type}s named by {expr}."}),
+                             [])
+            made[key][1].append(row.name)
+    for (name, _), (cls, types) in made.items():
+        filters.register(name, resources=types)(cls)
+    return [cls for cls, _ in made.values()]
+
+
 class AgeFilter(Filter):
     """Custodian's AgeFilter: with ``op`` (default greater-than) applied as
     ``op(now - days/hours/minutes, resource date)``, so ``gt`` reads "older than"; ``now`` is

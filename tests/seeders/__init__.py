@@ -27,6 +27,10 @@ ACCOUNT = "123456789012"
 
 #: resource type -> seeder function
 SEEDERS = {}
+#: (resource type, action) -> the options the no-writes safety test gives the action so that it
+#: has something to change on the seeded resource (required keys; generic ones are in
+#: tests/test_safety_no_writes.py OPTIONS)
+ACTION_OPTIONS = {}
 #: resource type -> (CloudTrail fixture whose call creates or changes one, ids path in detail)
 TRAIL = {}
 
@@ -39,6 +43,12 @@ def seeder(rtype, event, ids=None):
         TRAIL[rtype] = (event, ids)
         return fn
     return decorate
+
+
+def action_options(rtype, table):
+    """Register ``{action: options}`` for actions of ``rtype`` (see ACTION_OPTIONS)."""
+    for name, options in table.items():
+        ACTION_OPTIONS[(rtype, name)] = options
 
 
 def fixture(name):
