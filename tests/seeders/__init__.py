@@ -31,6 +31,8 @@ SEEDERS = {}
 #: has something to change on the seeded resource (required keys; generic ones are in
 #: tests/test_safety_no_writes.py OPTIONS)
 ACTION_OPTIONS = {}
+#: label -> (resource type, ids) of every seed
+SEEDED = {}
 #: resource type -> (CloudTrail fixture whose call creates or changes one, ids path in detail)
 TRAIL = {}
 
@@ -49,6 +51,21 @@ def action_options(rtype, table):
     """Register ``{action: options}`` for actions of ``rtype`` (see ACTION_OPTIONS)."""
     for name, options in table.items():
         ACTION_OPTIONS[(rtype, name)] = options
+
+
+def taggable(rtype):
+    from cloudmaid.actions import taggers
+    from cloudmaid.resources import catalog
+    return taggers.tagger_class(catalog.get(rtype)) is not None
+
+
+def select(label):
+    """The policy filters selecting one seed: its label tag, or its ids for a type without tags."""
+    rtype, ids = SEEDED[label]
+    if taggable(rtype):
+        return [{f"tag:{LABEL_KEY}": label}]
+    from cloudmaid.resources import catalog
+    return [{"type": "value", "key": catalog.get(rtype).id, "op": "in", "value": ids}]
 
 
 def fixture(name):
@@ -132,7 +149,9 @@ class World:
 
     def seed(self, rtype):
         label = f"maid-test-{next(self._n):04d}"
-        return label, SEEDERS[rtype](self, label)
+        ids = SEEDERS[rtype](self, label)
+        SEEDED[label] = (rtype, list(ids))
+        return label, ids
 
     @staticmethod
     def tags(label):
