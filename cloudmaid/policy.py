@@ -46,6 +46,16 @@ def interpolate(data, variables):
     return data
 
 
+def keep_mailer_subjects(raw, data):
+    """notify subjects are templates the mailer fills in: kept as written (as Custodian)."""
+    actions = data.get("actions") if isinstance(data, dict) else None
+    for old, new in zip((raw.get("actions") or []) if actions else [], actions or []):
+        if isinstance(old, dict) and isinstance(new, dict) and old.get("type") == "notify" \
+                and "subject" in old:
+            new["subject"] = old["subject"]
+    return data
+
+
 class LazyVariables(dict):
     """Variables whose values (the account id needs an STS call) are computed on first use."""
 
@@ -113,12 +123,13 @@ class Policy:
         load_plugins(data)
         self.raw = data
         self.ctx = ctx
-        self.data = interpolate(data, LazyVariables(ctx))
+        self.data = keep_mailer_subjects(data, interpolate(data, LazyVariables(ctx)))
         self.name = self.data["name"]
         self.resource_type = self.data["resource"]
         self.manager = ResourceManager.for_type(ctx, self.resource_type, self.data.get("query"),
                                                 self.data.get("source"))
         self.manager.policy_name = self.name   # for actions that name the policy (snapshot)
+        self.manager.policy_data = self.data   # notify sends the policy to the mailer
         mode_data = self.data.get("mode") or {"type": "pull"}
         mode_cls = modes.get(mode_data.get("type", "pull"))
         if mode_cls is None:
@@ -174,6 +185,8 @@ class Policy:
                 out.write("metadata.json", meta)
                 raise ResourceFetchError(message) from e
             # details (S3) are fetched stage by stage, for the resources still alive
+            # what actions may report (notify): this execution and the event it runs on
+            self.manager.execution, self.manager.event = meta["execution"], event
             matched = filters_core.apply(self.filters, candidates, event, self.manager,
                                          self.ctx.now)
             filters_core.annotate_matched(self.filters, matched, event, self.ctx.now)

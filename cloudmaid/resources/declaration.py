@@ -26,6 +26,7 @@ class Detail:
     param: str              # the parameter naming the resource
     select: str = None      # key of the answer to keep
     default: object = None
+    arn: bool = False       # ``param`` takes the resource's ARN, not its id
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,8 @@ class ResourceType:
     enum_path: str                 # JMESPath to the items in one page of that operation
     id: str                        # key of the resource id in an item
     enum_params: dict = field(default_factory=dict)   # fixed params (e.g. OwnerIds=['self'])
+    carry: tuple = ()              # keys of the enclosing item copied onto each item when
+                                   # enum_path has two levels (ec2's ReservationId)
     ids_param: str = None          # parameter of enum_op that fetches by ids
     id_filter: str = None          # describe ``Filters`` name selecting by id; unlike ids_param
                                    # an unknown id does not fail the whole call (related lookups)
@@ -121,6 +124,7 @@ class ResourceType:
                                    # kms-key) -> JMESPath of the related ids in a resource;
                                    # registered by resources.related.register_related
     query: object = None           # FilterQuery | ParamsQuery | AugmentQuery | None
+    aliases: tuple = ()            # other policy names of the type (Custodian's aliases)
 
     # -- derived facts ---------------------------------------------------------------------
     @property

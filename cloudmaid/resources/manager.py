@@ -101,13 +101,26 @@ class ResourceManager:
             pages = [getattr(client, op)(**params)]
         items = []
         for page in pages:
-            items.extend(self._path.search(page) or ())
+            items.extend(self.items_of(page))
         if items and not isinstance(items[0], dict):   # bare ids (QueueUrls, TableNames)
             items = [{self.rtype.id: i} for i in items]
         if self.rtype.complete:
             items = self._complete(items)
         tagsource.normalise(self.rtype, items)
         return items
+
+    def items_of(self, page):
+        """The resources in one page; with ``carry``, each with its parent's carried keys."""
+        carry = self.rtype.carry
+        if not carry:
+            return self._path.search(page) or ()
+        outer, inner = self.rtype.enum_path.rsplit(".", 1)
+        out = []
+        for parent in jmespath.search(outer, page) or ():
+            extra = {k: parent[k] for k in carry if k in parent}
+            for item in jmespath.search(inner, parent) or ():
+                out.append({**item, **extra})
+        return out
 
     def _complete(self, items):
         """Each listed item merged with its ``get`` answer; items gone meanwhile are dropped."""
@@ -264,8 +277,8 @@ class ResourceManager:
     def fetch(self, resource, key):
         """``(True, value)`` of detail ``key``, or ``(False, None)`` when access is denied."""
         detail = next(d for d in self.rtype.details if d.key == key)
-        return details.fetch(self.detail_client(resource, detail), detail, resource,
-                             self.resource_id(resource))
+        name = self.arn(resource) if detail.arn else self.resource_id(resource)
+        return details.fetch(self.detail_client(resource, detail), detail, resource, name)
 
     def invalidate(self):
         """Forget this type's listings (any selection), details and related lookups after a

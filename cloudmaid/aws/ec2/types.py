@@ -37,7 +37,8 @@ _ARN = "arn:{partition}:ec2:{region}:{account}:"
 TYPES = (
     ResourceType(
         name="ec2", service="ec2", enum_op="describe_instances",
-        enum_path="Reservations[].Instances[]", id="InstanceId", ids_param="InstanceIds",
+        enum_path="Reservations[].Instances[]", carry=("ReservationId",), id="InstanceId",
+        ids_param="InstanceIds",
         id_filter="instance-id", id_prefix="i-", batch_size=1000, date="LaunchTime",
         arn=_ARN + "instance/{id}", config_type="AWS::EC2::Instance",
         trail={"RunInstances": Shortcut("responseElements.instancesSet.items[].instanceId")},

@@ -1,0 +1,170 @@
+"""``notify``: send the matched resources to c7n-mailer (or anything reading its messages)
+through an SQS queue or an SNS topic, in Cloud Custodian's message format:
+
+    {"event", "account_id", "partition", "account", "version", "region", "execution_id",
+     "execution_start", "policy", "action", "resources"}
+
+JSON, zlib-compressed, base64-encoded, with the message attribute ``mtype: maidmsg/1.0``.
+``action`` is the notify action's own data (``to_from``/``cc_from`` read and added to
+``to``/``cc``), so the mailer keys (``to``, ``cc``, ``from``, ``subject``, ``template``,
+``priority_header``, ``violation_desc``, ``action_desc``, ``owner_absent_contact``, ...) reach
+it unchanged. A message holds at most 256 KiB: more resources are split over several.
+"""
+import base64
+import copy
+import zlib
+
+from .. import __version__
+from ..filters import valuefrom
+from ..output import dumps
+from .core import Action, actions
+
+DATA_MESSAGE = "maidmsg/1.0"
+MAX_MESSAGE = 262144
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+TRANSPORT = {"oneOf": [
+    {"type": "object", "required": ["type", "queue"], "additionalProperties": False,
+     "properties": {"type": {"enum": ["sqs"]}, "queue": {"type": "string"},
+                    "region": {"type": "string"}}},
+    {"type": "object", "required": ["type", "topic"], "additionalProperties": False,
+     "properties": {"type": {"enum": ["sns"]}, "topic": {"type": "string"},
+                    "region": {"type": "string"}, "attributes": {"type": "object"}}}]}
+#: keys the mailer reads from the action (delivered as written)
+MAILER_KEYS = ("from", "subject", "template", "priority_header", "violation_desc",
+               "action_desc", "cc_manager", "slack_template", "slack_msg_color")
+
+
+def pack(payload):
+    return base64.b64encode(zlib.compress(payload.encode("utf-8"))).decode("ascii")
+
+
+def queue_url(queue, region, account_id):
+    """``(url, region)`` of a queue given as URL, ARN or name (Custodian's forms)."""
+    if queue.startswith("https://queue.amazonaws.com"):
+        return queue, "us-east-1"
+    if "queue.amazonaws.com" in queue:
+        return queue, queue[len("https://"):].split(".", 1)[0]
+    if queue.startswith("https://sqs."):
+        return queue, queue[len("https://sqs."):].split(".", 1)[0]
+    if queue.startswith("arn:"):
+        _, _, _, qregion, owner, name = queue.split(":", 5)
+        return f"https://sqs.{qregion}.amazonaws.com/{owner}/{name}", qregion
+    if queue.startswith(("http://", "https://")):   # a local endpoint (the sandbox)
+        return queue, region
+    return f"https://sqs.{region}.amazonaws.com/{account_id}/{queue}", region
+
+
+def topic_arn(topic, region, account_id, partition="aws"):
+    if topic.startswith("arn:"):
+        return topic, topic.split(":", 5)[3]
+    return f"arn:{partition}:sns:{region}:{account_id}:{topic}", region
+
+
+@actions.register("notify")
+class Notify(Action):
+    """Send the resources to c7n-mailer over SQS or SNS (see the module doc)."""
+    writes = False
+    schema = {"to": _STRINGS, "to_from": valuefrom.SCHEMA, "cc": _STRINGS,
+              "cc_from": valuefrom.SCHEMA, "owner_absent_contact": _STRINGS,
+              "transport": TRANSPORT, "assume_role": {"type": "boolean"},
+              **{k: {"type": "boolean"} if k == "cc_manager" else {"type": "string"}
+                 for k in MAILER_KEYS}}
+    required = ("transport",)
+    permissions = ("sqs:SendMessage", "sns:Publish", "iam:ListAccountAliases")
+
+    def __init__(self, data, manager=None):
+        super().__init__(data, manager)
+        kind = (self.data.get("transport") or {}).get("type")
+        self.permissions = ("sns:Publish" if kind == "sns" else "sqs:SendMessage",
+                            "iam:ListAccountAliases")
+
+    def validate(self):
+        out = []
+        if "to" not in self.data and "to_from" not in self.data:
+            out.append(((), "notify needs 'to' (or 'to_from'): who the mailer writes to"))
+        attrs = (self.data.get("transport") or {}).get("attributes") or {}
+        if "mtype" in attrs:
+            out.append((("transport", "attributes", "mtype"),
+                        "mtype is reserved: it marks the message format for the mailer"))
+        return out
+
+    # -- the message -------------------------------------------------------------------------
+    def envelope(self):
+        m = self.manager
+        ctx = m.ctx
+        execution = getattr(m, "execution", None) or {}
+        message = {"event": getattr(m, "event", None), "account_id": ctx.account_id,
+                   "partition": ctx.partition, "account": self.account_alias(),
+                   "version": __version__, "region": ctx.region,
+                   "execution_id": execution.get("id"),
+                   "execution_start": execution.get("start"),
+                   "policy": getattr(m, "policy_data", None)}
+        message["action"] = self.expanded(message)
+        return message
+
+    def account_alias(self):
+        from botocore.exceptions import ClientError
+        try:
+            aliases = self.manager.client("iam").list_account_aliases().get("AccountAliases")
+        except ClientError:
+            return ""
+        return aliases[0] if aliases else ""
+
+    def expanded(self, message):
+        """The action's data with the addresses ``to_from``/``cc_from`` read (their url and
+        expr may name message fields: ``{account_id}``)."""
+        data = copy.deepcopy(self.data)
+        for source, target in (("to_from", "to"), ("cc_from", "cc")):
+            if source in self.data:
+                spec = dict(self.data[source])
+                spec["url"] = spec["url"].format(**message)
+                if isinstance(spec.get("expr"), str):
+                    spec["expr"] = spec["expr"].format(**message)
+                data.setdefault(target, []).extend(sorted(valuefrom.values(spec, self.manager)))
+        return data
+
+    def payloads(self, message, resources):
+        """Packed messages of at most MAX_MESSAGE, splitting the resources as needed."""
+        packed = pack(dumps(dict(message, resources=resources), indent=None))
+        if len(packed) <= MAX_MESSAGE or len(resources) <= 1:
+            return [(resources, packed)]
+        half = len(resources) // 2
+        return self.payloads(message, resources[:half]) + self.payloads(message, resources[half:])
+
+    # -- sending -----------------------------------------------------------------------------
+    def client(self, service, region):
+        factory = self.manager.ctx.session_factory
+        if self.data.get("assume_role", True) is False and getattr(factory, "assume_role", None):
+            from ..session import SessionFactory
+            factory = SessionFactory(region=region, profile=factory.profile)
+        return factory.client(service, region)
+
+    def send(self, message, packed):
+        t = self.data["transport"]
+        attrs = {"mtype": {"DataType": "String", "StringValue": DATA_MESSAGE}}
+        if t["type"] == "sqs":
+            url, region = queue_url(t["queue"].format(**message), t.get("region") or message["region"],
+                                    message["account_id"])
+            return self.client("sqs", region).send_message(
+                QueueUrl=url, MessageBody=packed, MessageAttributes=attrs)["MessageId"]
+        arn, region = topic_arn(t["topic"].format(**message), t.get("region") or message["region"],
+                                message["account_id"], message["partition"])
+        for k, v in (t.get("attributes") or {}).items():
+            attrs[k] = {"DataType": "String", "StringValue": str(v)}
+        return self.client("sns", region).publish(TopicArn=arn, Message=packed,
+                                                  MessageAttributes=attrs)["MessageId"]
+
+    def process(self, resources):
+        from botocore.exceptions import ClientError
+        message = self.envelope()
+        for batch, packed in self.payloads(message, list(resources)):
+            if len(packed) > MAX_MESSAGE:
+                self.fail(batch[0], RuntimeError(f"one resource makes a {len(packed)}-byte "
+                                                 f"message, over the {MAX_MESSAGE} limit"))
+                continue
+            try:
+                self.send(message, packed)
+                self.result["succeeded"] += len(batch)
+            except ClientError as e:
+                for r in batch:
+                    self.fail(r, e)
