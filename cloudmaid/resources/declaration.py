@@ -120,6 +120,9 @@ class ResourceType:
     trail_source: str = None       # CloudTrail eventSource when not <service>.amazonaws.com
     guard_duty: GuardDutyTarget = None
     report: tuple = ()             # default report columns (id, name, date when empty)
+    dimension: str = None          # CloudWatch dimension naming a resource (metrics filter)
+    dimension_key: str = None      # the resource key holding its value (default: dimension)
+    metrics_namespace: str = None  # CloudWatch namespace when not the service's
     related: dict = field(default_factory=dict)  # related filter (security-group, subnet, vpc,
                                    # kms-key) -> JMESPath of the related ids in a resource;
                                    # registered by resources.related.register_related

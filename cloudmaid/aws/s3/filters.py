@@ -4,6 +4,7 @@ the bucket under Custodian's annotation key) only what it needs."""
 from botocore.exceptions import ClientError
 
 from ...filters.core import Filter, filters
+from ...filters.metrics import MetricsFilter
 from .region import bucket_region
 
 S3 = ("s3",)
@@ -181,3 +182,15 @@ class CheckPublicBlock(BucketFetchFilter):
         if given:
             return all(self.data[k] is config.get(k) for k in given)
         return not all(config.get(k) for k in self.SETTINGS)
+
+
+@filters.register("metrics", resources=S3)
+class BucketMetrics(MetricsFilter):
+    """S3's storage metrics: NumberOfObjects is reported per storage type, all of them unless
+    ``dimensions`` say otherwise (Custodian's default)."""
+
+    def dimensions(self, resource):
+        dims = super().dimensions(resource)
+        if self.data["name"] == "NumberOfObjects" and "dimensions" not in self.data:
+            dims.append({"Name": "StorageType", "Value": "AllStorageTypes"})
+        return dims

@@ -15,6 +15,7 @@ TYPES = (
         name="s3", service="s3", enum_op="list_buckets", enum_path="Buckets[]", id="Name",
         name_key="Name", date="CreationDate", arn="arn:{partition}:s3:::{id}", scope=GLOBAL,
         tags=TAGGING_API, tagger="s3", config_type="AWS::S3::Bucket",
+        dimension="BucketName", dimension_key="Name",
         details=(
             Detail("Location", "get_bucket_location", "Bucket", default={}),
             Detail("Tags", "get_bucket_tagging", "Bucket", "TagSet", default=[]),
