@@ -34,6 +34,16 @@ MAILER_KEYS = ("from", "subject", "template", "priority_header", "violation_desc
                "action_desc", "cc_manager", "slack_template", "slack_msg_color")
 
 
+def account_alias(manager):
+    """The account's first IAM alias, "" when it has none (or may not be read)."""
+    from botocore.exceptions import ClientError
+    try:
+        aliases = manager.client("iam").list_account_aliases().get("AccountAliases")
+    except ClientError:
+        return ""
+    return aliases[0] if aliases else ""
+
+
 def pack(payload):
     return base64.b64encode(zlib.compress(payload.encode("utf-8"))).decode("ascii")
 
@@ -103,12 +113,7 @@ class Notify(Action):
         return message
 
     def account_alias(self):
-        from botocore.exceptions import ClientError
-        try:
-            aliases = self.manager.client("iam").list_account_aliases().get("AccountAliases")
-        except ClientError:
-            return ""
-        return aliases[0] if aliases else ""
+        return account_alias(self.manager)
 
     def expanded(self, message):
         """The action's data with the addresses ``to_from``/``cc_from`` read (their url and
