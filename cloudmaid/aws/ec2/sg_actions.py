@@ -1,0 +1,93 @@
+"""Security group permission actions: ``remove-permissions`` and ``set-permissions``, Cloud
+Custodian's keys and semantics.
+
+``matched`` means the permissions an ``ingress``/``egress`` filter of the policy matched (kept
+in ``MatchedIpPermissions``/``MatchedIpPermissionsEgress``, one CIDR, prefix list or group pair
+each, so exactly those are revoked); ``all`` every permission of the group; a list names the
+permissions in RevokeSecurityGroup* form.
+"""
+from botocore.exceptions import ClientError
+
+from ...actions.core import Action, actions
+
+SG = ("security-group",)
+_WHICH = {"enum": ["matched", "all"]}
+_REMOVE = {"oneOf": [{"enum": ["all", "matched"]},
+                     {"type": "array", "items": {"type": "object", "minProperties": 2}}]}
+_ADD = {"type": "array", "items": {"type": "object", "minProperties": 1}}
+REVOKE = ("ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress")
+
+
+def chosen(group, direction, which):
+    """The permissions ``which`` names for ``direction`` (ingress | egress) of ``group``."""
+    suffix = "Egress" if direction == "egress" else ""
+    if which == "matched":
+        return list(group.get(f"MatchedIpPermissions{suffix}") or ())
+    if which == "all":
+        return list(group.get(f"IpPermissions{suffix}") or ())
+    return list(which) if isinstance(which, list) else []
+
+
+def revoke(client, group, ingress, egress):
+    for direction, which in (("ingress", ingress), ("egress", egress)):
+        perms = chosen(group, direction, which)
+        if perms:
+            getattr(client, f"revoke_security_group_{direction}")(
+                GroupId=group["GroupId"], IpPermissions=perms)
+
+
+@actions.register("remove-permissions", resources=SG)
+class RemovePermissions(Action):
+    """Revoke ingress and/or egress permissions: ``matched`` (the default for both) or
+    ``all``."""
+    schema = {"ingress": _WHICH, "egress": _WHICH}
+    permissions = REVOKE
+
+    def process(self, resources):
+        client = self.manager.client()
+        ingress = self.data.get("ingress", "matched")
+        egress = self.data.get("egress", "matched")
+        self.each(resources, lambda g: revoke(client, g, ingress, egress))
+
+
+@actions.register("set-permissions", resources=SG)
+class SetPermissions(Action):
+    """Add permissions (``add-ingress``/``add-egress``: AuthorizeSecurityGroup* parameters
+    without GroupId; one already there is fine) then remove others (``remove-ingress``/
+    ``remove-egress``: matched | all | permissions)."""
+    schema = {"add-ingress": _ADD, "add-egress": _ADD, "remove-ingress": _REMOVE,
+              "remove-egress": _REMOVE}
+    permissions = ("ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress") + REVOKE
+
+    def validate(self):
+        """Each added permission must be a valid Authorize request (botocore's model)."""
+        import botocore.session
+        from botocore.validate import ParamValidator
+        model = botocore.session.get_session().get_service_model("ec2")
+        out = []
+        for direction in ("ingress", "egress"):
+            shape = model.operation_model(
+                f"AuthorizeSecurityGroup{direction.title()}").input_shape
+            for i, perm in enumerate(self.data.get(f"add-{direction}") or ()):
+                report = ParamValidator().validate(dict(perm, GroupId="sg-0"), shape)
+                if report.has_errors():
+                    first = report.generate_report().splitlines()[-1].strip()
+                    out.append(((f"add-{direction}", i), f"not an Authorize{direction.title()} "
+                                f"request: {first}"))
+        return out
+
+    def process(self, resources):
+        client = self.manager.client()
+
+        def apply(group):
+            for direction in ("egress", "ingress"):
+                method = getattr(client, f"authorize_security_group_{direction}")
+                for perm in self.data.get(f"add-{direction}") or ():
+                    try:
+                        method(GroupId=group["GroupId"], **perm)
+                    except ClientError as e:
+                        if e.response["Error"]["Code"] != "InvalidPermission.Duplicate":
+                            raise
+            revoke(client, group, self.data.get("remove-ingress", ()),
+                   self.data.get("remove-egress", ()))
+        self.each(resources, apply)
