@@ -28,8 +28,10 @@ from cloudmaid.cli import main
 from cloudmaid.modes.core import EventMode
 from cloudmaid.resources.catalog import CATALOG
 
+from .httpserver import serving
 from .recording import recording, writes
-from .seeders import ACTION_OPTIONS, TRAIL, World, select, taggable, trail_event, trail_spec
+from .seeders import (ACTION_FILTERS, ACTION_OPTIONS, NAMED, TRAIL, World, select, taggable,
+                      trail_event, trail_spec)
 
 plugins.load_all()
 
@@ -43,7 +45,17 @@ OPTIONS = {
     "untag": {"tags": ["old"]},
     "rename-tag": {"old_key": "old", "new_key": "renamed"},
     "mark-for-op": {"days": 1},
+    "notify": {"to": ["ops@example.com"], "transport": {"type": "sqs", "queue": "maid-safety"}},
+    "put-metric": {"key": "Tags", "namespace": "maid-safety", "metric_name": "matched"},
+    "invoke-lambda": {"function": "maid-safety"},
+    "auto-tag-user": {"tag": "Creator"},
+    "webhook": {"body": "resource"},   # the url: the test's HTTP server (the world fixture)
 }
+#: actions that change no resource but deliver it somewhere: their calls (compressed
+#: messages, metrics, invocations) name no resource id, so the action's own calls count
+DELIVERIES = ("SendMessage", "Publish", "PutMetricData", "Invoke")
+#: actions that act on the event's caller: always in cloudtrail mode, run on the event
+EVENT_ONLY = ("auto-tag-user",)
 
 
 def pairs():
@@ -76,8 +88,10 @@ def policy_name(rtype, name):
 
 
 def policy(rtype, name, label, event_mode):
+    event_mode = event_mode or name in EVENT_ONLY
     p = {"name": policy_name(rtype, name), "resource": rtype,
-         "filters": select(label), "actions": [action_data(rtype, name)]}
+         "filters": select(label) + ACTION_FILTERS.get((rtype, name), []),
+         "actions": [action_data(rtype, name)]}
     if event_mode:
         p["mode"] = {"type": "cloudtrail", "role": ROLE, "events": [trail_spec(rtype)]}
     return p
@@ -123,12 +137,32 @@ def world():
     # moto's default AMIs come with ~1300 snapshots "owned" by the caller: listings stay small
     with pytest.MonkeyPatch.context() as mp, mock_aws():
         mp.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
-        yield World()
+        w = World()
+        w.client("sqs").create_queue(QueueName="maid-safety")   # notify's transport
+        w.function = w.shared("function", make_function)         # invoke-lambda's
+        with serving() as (w.hooks, url):                        # webhook's
+            OPTIONS["webhook"]["url"] = url
+            mp.setenv("NO_PROXY", "127.0.0.1")
+            yield w
+
+
+def make_function(world):
+    import io
+    import zipfile
+    role = world.client("iam").create_role(RoleName="maid-safety-fn",
+                                           AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as z:
+        z.writestr("h.py", "def h(event, context):\n    return None\n")
+    return world.client("lambda").create_function(
+        FunctionName="maid-safety", Runtime="python3.12", Role=role, Handler="h.h",
+        Code={"ZipFile": code.getvalue()})["FunctionArn"]
 
 
 class Run:
-    def __init__(self, result, calls, out):
+    def __init__(self, result, calls, out, hooks=()):
         self.result, self.calls, self.out = result, calls, out
+        self.hooks = list(hooks)   # what the webhook server received during the run
 
     @property
     def output(self):
@@ -143,8 +177,9 @@ class Run:
         return not writes(self.calls) and self.result.exit_code == 0
 
 
-def maid_run(folder, policies, flags, event=None):
-    """``maid run`` on the policies with its requests recorded."""
+def maid_run(folder, policies, flags, event=None, hooks=None):
+    """``maid run`` on the policies with its requests (to moto, to the webhook server)
+    recorded."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "policies.yml"
     path.write_text(yaml.safe_dump({"policies": policies}))
@@ -155,9 +190,10 @@ def maid_run(folder, policies, flags, event=None):
         if flag == "--event":
             (folder / "event.json").write_text(json.dumps(event))
             args.append(str(folder / "event.json"))
+    seen = len(hooks.seen) if hooks is not None else 0
     with recording(folder / "recording") as calls:
         result = CliRunner().invoke(main, args)
-    return Run(result, calls, out)
+    return Run(result, calls, out, hooks.seen[seen:] if hooks is not None else ())
 
 
 @pytest.fixture(scope="module")
@@ -169,11 +205,11 @@ def dry_runs(world, tmp_path_factory):
         if (variant, rtype) not in runs:
             label, ids = world.seed(rtype)
             event_mode, flags, _ = VARIANTS[variant]
-            names = [n for t, n in PAIRS if t == rtype]
+            names = [n for t, n in PAIRS if t == rtype and n not in EVENT_ONLY]
             runs[variant, rtype] = maid_run(
                 tmp_path_factory.mktemp(f"{variant}-{rtype}"),
                 [policy(rtype, n, label, event_mode) for n in names], flags,
-                trail_event(rtype, ids)), ids
+                trail_event(rtype, ids), world.hooks), ids
         return runs[variant, rtype]
     return get
 
@@ -187,11 +223,18 @@ def test_every_type_has_a_seeder_and_an_event(world):
 @pytest.mark.parametrize("rtype,name", PAIRS, ids=PAIR_IDS)
 def test_dry_runs_make_no_write_call(dry_runs, world, tmp_path, rtype, name, variant):
     event_mode, flags, must_match = VARIANTS[variant]
-    run, ids = dry_runs(variant, rtype)
-    if not run.clean():   # find out whether this action is the one that wrote
+    if name in EVENT_ONLY:   # alone, on the event (flags without --event would deploy)
+        flags = flags if "--event" in flags else flags + ["--event"]
+        label, ids = world.seed(rtype)
+        run = maid_run(tmp_path, [policy(rtype, name, label, True)], flags,
+                       trail_event(rtype, ids), world.hooks)
+    else:
+        run, ids = dry_runs(variant, rtype)
+    if not run.clean() or run.hooks:   # find out whether this action is the one that wrote
         label, ids = world.seed(rtype)
         run = maid_run(tmp_path, [policy(rtype, name, label, event_mode)], flags,
-                       trail_event(rtype, ids))
+                       trail_event(rtype, ids), world.hooks)
+    assert run.hooks == [], f"maid run {' '.join(flags)} called the webhook\n{run.output}"
     assert "Traceback" not in run.output, run.output
     assert writes(run.calls) == [], f"maid run {' '.join(flags)} wrote\n{run.output}"
     assert run.calls, f"the recorder saw no request at all\n{run.output}"
@@ -209,19 +252,36 @@ def live_runs(world, tmp_path_factory):
 
     def get(rtype):
         if rtype not in runs:
-            names = [n for t, n in PAIRS if t == rtype]
+            names = [n for t, n in PAIRS if t == rtype and n not in EVENT_ONLY]
             seeded = {n: world.seed(rtype) for n in names}
             runs[rtype] = maid_run(tmp_path_factory.mktemp(f"live-{rtype}"),
-                                   [policy(rtype, n, seeded[n][0], False) for n in names], []), seeded
+                                   [policy(rtype, n, seeded[n][0], False) for n in names], [],
+                                   hooks=world.hooks), seeded
         return runs[rtype]
     return get
 
 
 @pytest.mark.parametrize("rtype,name", PAIRS, ids=PAIR_IDS)
-def test_same_policy_without_dry_flags_writes(live_runs, rtype, name):
+def test_same_policy_without_dry_flags_writes(live_runs, world, tmp_path, rtype, name):
     """The recorder sees writes, and each action's policy above has something to change."""
-    run, seeded = live_runs(rtype)
+    if name in EVENT_ONLY:
+        label, ids = world.seed(rtype)
+        run = maid_run(tmp_path, [policy(rtype, name, label, True)], ["--event"],
+                       trail_event(rtype, ids), world.hooks)
+        seeded = {name: (label, ids)}
+    else:
+        run, seeded = live_runs(rtype)
     label, ids = seeded[name]
+    if name == "webhook":   # delivered over HTTP, not to AWS
+        assert any(i in json.dumps(h["body"]) for h in run.hooks for i in ids), run.output
+        return
     assert set(run.matched(rtype, name)) == set(ids), run.output
-    mine = [c for c in writes(run.calls) if any(i in c.text for i in ids)]
+    names = list(ids) + NAMED.get(label, [])
+    # account-level calls (UpdateAccountPasswordPolicy) name no resource: the action's own
+    # and messages (notify) name them only compressed: the action's own message calls
+    own = {p.split(":", 1)[1] for p in actions.get(name, rtype).permissions} \
+        if CATALOG[rtype].id == "account_id" else set()
+    if not actions.get(name, rtype).writes:   # in this run, only it makes such calls
+        own |= set(DELIVERIES)
+    mine = [c for c in writes(run.calls) if any(i in c.text for i in names) or c.operation in own]
     assert mine, f"{rtype}/{name} made no write call naming {ids}: {run.calls}\n{run.output}"

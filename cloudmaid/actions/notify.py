@@ -118,7 +118,12 @@ class Notify(Action):
     def expanded(self, message):
         """The action's data with the addresses ``to_from``/``cc_from`` read (their url and
         expr may name message fields: ``{account_id}``)."""
-        data = copy.deepcopy(self.data)
+        # every key of the action goes to the mailer, which reads them (read one by one:
+        # the schema allows only keys the mailer knows)
+        data = {"type": self.data.get("type", "notify")}
+        for key in self.schema:
+            if key in self.data:
+                data[key] = copy.deepcopy(self.data[key])
         for source, target in (("to_from", "to"), ("cc_from", "cc")):
             if source in self.data:
                 spec = dict(self.data[source])

@@ -35,6 +35,9 @@ ACTION_OPTIONS = {}
 SEEDED = {}
 #: resource type -> (CloudTrail fixture whose call creates or changes one, ids path in detail)
 TRAIL = {}
+#: label -> other ids an action on that seed names in its call instead of the seed's own
+#: (the association an elastic IP's disassociate removes, the attachment a detach removes)
+NAMED = {}
 
 
 def seeder(rtype, event, ids=None):
@@ -45,6 +48,22 @@ def seeder(rtype, event, ids=None):
         TRAIL[rtype] = (event, ids)
         return fn
     return decorate
+
+
+def named(label, *ids):
+    """Record ids an action on the seed ``label`` names in its calls (see NAMED)."""
+    NAMED.setdefault(label, []).extend(ids)
+
+
+#: (resource type, action) -> filters the no-writes test adds before the action (an action
+#: acting on what a filter of its own kind matched: modify-listener after listener)
+ACTION_FILTERS = {}
+
+
+def action_filters(rtype, table):
+    """Register ``{action: [filters]}`` for actions of ``rtype`` (see ACTION_FILTERS)."""
+    for name, items in table.items():
+        ACTION_FILTERS[(rtype, name)] = list(items)
 
 
 def action_options(rtype, table):

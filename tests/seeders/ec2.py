@@ -1,5 +1,5 @@
 """EC2 seeders: instances, volumes, snapshots, images, security groups, subnets."""
-from . import ZONE, seeder
+from . import ZONE, action_filters, action_options, seeder
 
 
 @seeder("ec2", "cloudtrail-run-instances.json")
@@ -38,9 +38,20 @@ def image(world, label):
 
 @seeder("security-group", "cloudtrail-authorize-security-group-ingress.json")
 def security_group(world, label):
-    return [world.ec2.create_security_group(
+    """A group open to the world on SSH: the permission actions have a rule to revoke."""
+    gid = world.ec2.create_security_group(
         GroupName=label, Description=label, VpcId=world.vpc,
-        TagSpecifications=world.spec("security-group", label))["GroupId"]]
+        TagSpecifications=world.spec("security-group", label))["GroupId"]
+    world.ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    return [gid]
+
+
+_WORLD_SSH = [{"type": "ingress", "Ports": [22], "Cidr": {"value": "0.0.0.0/0"}}]
+action_filters("security-group", {"remove-permissions": _WORLD_SSH, "set-permissions": _WORLD_SSH})
+action_options("security-group", {"set-permissions": {"remove-ingress": "matched", "add-ingress": [
+    {"IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                        "IpRanges": [{"CidrIp": "203.0.113.7/32"}]}]}]}})
 
 
 @seeder("subnet", "cloudtrail-create-subnet.json", ids="responseElements.subnet.subnetId")
