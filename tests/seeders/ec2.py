@@ -60,3 +60,5 @@ def subnet(world, label):
     cidr = f"10.0.{n // 16 % 256}.{n % 16 * 16}/28"
     return [world.ec2.create_subnet(VpcId=world.vpc, CidrBlock=cidr, AvailabilityZone=ZONE,
                                     TagSpecifications=world.spec("subnet", label))["Subnet"]["SubnetId"]]
+action_options("ec2", {"set-monitoring": {"state": "enable"},
+                       "set-metadata-access": {"tokens": "required"}})
