@@ -1,5 +1,5 @@
 """EC2 seeders: instances, volumes, snapshots, images, security groups, subnets."""
-from . import ZONE, action_filters, action_options, seeder
+from . import ZONE, action_filters, action_options, named, seeder
 
 
 @seeder("ec2", "cloudtrail-run-instances.json")
@@ -10,7 +10,12 @@ def instances(world, label):
                                   InstanceType="t3.micro",
                                   TagSpecifications=world.spec("instance", label))
     ids = [i["InstanceId"] for i in out["Instances"]]
+    # modify-security-groups names the instances' network interfaces
+    named(label, *(n["NetworkInterfaceId"] for i in out["Instances"] for n in i["NetworkInterfaces"]))
     world.ec2.stop_instances(InstanceIds=ids[1:])
+    world.shared("extra-group", lambda w: w.ec2.create_security_group(   # modify-security-groups
+        GroupName="maid-extra", Description="added by modify-security-groups",
+        VpcId=out["Instances"][0]["VpcId"])["GroupId"])
     return ids
 
 
@@ -61,4 +66,5 @@ def subnet(world, label):
     return [world.ec2.create_subnet(VpcId=world.vpc, CidrBlock=cidr, AvailabilityZone=ZONE,
                                     TagSpecifications=world.spec("subnet", label))["Subnet"]["SubnetId"]]
 action_options("ec2", {"set-monitoring": {"state": "enable"},
+                       "modify-security-groups": {"add": "maid-extra"},
                        "set-metadata-access": {"tokens": "required"}})

@@ -9,6 +9,7 @@ permissions in RevokeSecurityGroup* form.
 from botocore.exceptions import ClientError
 
 from ...actions.core import Action, actions
+from ...actions.network import ModifySecurityGroups
 
 SG = ("security-group",)
 _WHICH = {"enum": ["matched", "all"]}
@@ -91,3 +92,25 @@ class SetPermissions(Action):
             revoke(client, group, self.data.get("remove-ingress", ()),
                    self.data.get("remove-egress", ()))
         self.each(resources, apply)
+
+
+@actions.register("modify-security-groups", resources=("ec2",))
+class InstanceSecurityGroups(ModifySecurityGroups):
+    """Change an instance's groups, network interface by interface (actions/network.py)."""
+    permissions = ("ec2:ModifyNetworkInterfaceAttribute", "ec2:DescribeSecurityGroups")
+    groups_expr = "Groups[].GroupId"
+
+    def targets(self, resources):
+        out = []
+        for instance in resources:
+            for eni in instance.get("NetworkInterfaces") or ():
+                eni = dict(eni, VpcId=eni.get("VpcId") or instance.get("VpcId"))
+                for key in ("c7n:matched-security-groups", "c7n:NetworkLocation"):
+                    if instance.get(key):
+                        eni[key] = instance[key]
+                out.append(eni)
+        return out
+
+    def set_groups(self, eni, groups):
+        self.manager.client().modify_network_interface_attribute(
+            NetworkInterfaceId=eni["NetworkInterfaceId"], Groups=groups)
