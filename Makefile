@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo bench install clean index
+.PHONY: test demo bench install clean index docs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,6 +21,10 @@ test: $(STAMP)
 # cloudmaid/index.py: which module registers/declares what (generated; a test checks it)
 index: $(STAMP)
 	$(BIN)/python -m cloudmaid.tools.index
+
+# docs/reference.md: every type, filter, action and mode (generated; a test checks it)
+docs: $(STAMP)
+	$(BIN)/python -m cloudmaid.tools.reference
 
 demo: $(STAMP)
 	$(BIN)/maid demo
