@@ -49,6 +49,7 @@ OPTIONS = {
     "put-metric": {"key": "Tags", "namespace": "maid-safety", "metric_name": "matched"},
     "invoke-lambda": {"function": "maid-safety"},
     "auto-tag-user": {"tag": "Creator"},
+    "post-finding": {"types": ["Software and Configuration Checks/AWS Security Best Practices"]},
     "webhook": {"body": "resource"},   # the url: the test's HTTP server (the world fixture)
 }
 #: actions that change no resource but deliver it somewhere: their calls (compressed
