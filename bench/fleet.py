@@ -140,9 +140,38 @@ def operation(entry):
     if action:
         return f"{service}.{action[0]}"
     url = urlparse(entry["url"])
+    rest = _rest_operation(service, entry["method"], url.path)
+    if rest:
+        return f"{service}.{rest}"
     sub = url.query.split("=")[0].split("&")[0]
     path = "/" if url.path in ("", "/") else "/{bucket}"
     return f"{service}.{entry['method']} {path}{'?' + sub if sub else ''}"
+
+
+_REST = {}
+
+
+def _rest_operation(service, method, path):
+    """The operation of a REST-JSON request (OpenSearch's POST .../domain-info is a read),
+    from botocore's request URIs; None for S3 and services botocore does not know."""
+    if service in ("?", "s3"):
+        return None
+    if service not in _REST:
+        import botocore.session
+        try:
+            model = botocore.session.get_session().get_service_model(service)
+        except Exception:
+            model = None
+        table = []
+        if model is not None and model.protocol in ("rest-json", "rest-xml"):
+            for name in model.operation_names:
+                http = model.operation_model(name).http
+                uri = http["requestUri"].split("?")[0]
+                pattern = re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(uri))
+                table.append((http["method"], re.compile(f"^{pattern}/?$"), name))
+        _REST[service] = table
+    return next((name for m, rx, name in _REST[service] if m == method and rx.match(path)),
+                None)
 
 
 def count(records):

@@ -74,7 +74,27 @@ def policy_modules(policy_data):
     names = set()
     for key in ("filters", "actions", "conditions"):
         _strings(policy_data.get(key), names)
-    return modules_for(policy_data.get("resource"), mode_type, names, policy_data.get("source"))
+    found = modules_for(policy_data.get("resource"), mode_type, names, policy_data.get("source"))
+    # a policy within the policy (account's ``missing`` filter) needs its own type's modules
+    for inner in _embedded(policy_data.get("filters")):
+        more = policy_modules(inner)
+        if found is None or more is None:
+            return None
+        found = tuple(dict.fromkeys(found + more))
+    return found
+
+
+def _embedded(data):
+    """The embedded policies (``policy: {resource: ...}``) of a filter list, at any depth."""
+    if isinstance(data, dict):
+        inner = data.get("policy")
+        if isinstance(inner, dict) and "resource" in inner:
+            yield inner
+        for v in data.values():
+            yield from _embedded(v)
+    elif isinstance(data, list):
+        for v in data:
+            yield from _embedded(v)
 
 
 def _strings(data, out):

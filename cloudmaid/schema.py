@@ -8,6 +8,7 @@ jsonschema error into ``(path, message)`` pairs a person can act on.
 import functools
 import inspect
 import json
+import re
 
 import jsonschema
 
@@ -70,9 +71,12 @@ def element_schema(name, cls):
     """(Cached: treat the result as read-only.) The dict form of one filter/action/mode: ``type`` plus the class's properties."""
     props = dict(cls.schema or {})
     props["type"] = {"enum": [name]}
-    return {"type": "object", "additionalProperties": False,
-            "required": ["type", *[r for r in cls.required if r != "type"]],
-            "properties": props}
+    out = {"type": "object", "additionalProperties": False,
+           "required": ["type", *[r for r in cls.required if r != "type"]],
+           "properties": props}
+    if getattr(cls, "schema_patterns", None):   # keys by pattern (guard-duty's Detector.*)
+        out["patternProperties"] = dict(cls.schema_patterns)
+    return out
 
 
 def element_forms(name, cls):
@@ -200,7 +204,9 @@ def render(error):
                else word[:-1]) if word.endswith("s") else None
     if v == "additionalProperties" and isinstance(inst, dict):
         known = list(error.schema.get("properties", {}))
-        extras = [k for k in inst if k not in known]
+        patterns = error.schema.get("patternProperties", {})
+        extras = [k for k in inst if k not in known
+                  and not any(re.search(p, k) for p in patterns)]
         return [problem(path, f"unknown key '{k}'" + did_you_mean(k, known), path + (k,)) for k in extras]
     if v == "required":
         missing = [k for k in value if k not in inst]

@@ -12,7 +12,7 @@ from . import loader, schema
 from .errors import PolicyError, jmespath_message, jmespath_problem
 from .filters.core import BOOLEAN
 from .filters.ops import REGEX_OPERATORS
-from .resources.catalog import CATALOG
+from .resources.catalog import CATALOG, canonical
 from .suggest import did_you_mean
 
 #: element keys that count time and cannot be negative (Custodian's schemas say minimum 0)
@@ -183,10 +183,10 @@ def value_from_problems(config):
 
 
 def resource_name(value):
-    """Custodian also spells resource types ``aws.ec2``."""
-    if isinstance(value, str) and value.startswith("aws.") and value[4:] in CATALOG:
-        return value[4:]
-    return value
+    """Custodian also spells resource types ``aws.ec2``, and some by an alias."""
+    if isinstance(value, str) and value.startswith("aws.") and canonical(value[4:]) in CATALOG:
+        return canonical(value[4:])
+    return canonical(value)
 
 
 class PolicyChecker:
@@ -224,6 +224,8 @@ class PolicyChecker:
         known = isinstance(rtype, str) and rtype in CATALOG
         self.rtype = rtype if known else None
         self.manager = self._manager() if known else None
+        if self.manager is not None:   # for elements that need another (modify-listener)
+            self.manager.policy_data = data
         self.event_mode = self.check_mode(data.get("mode"))
         if known and not (self.has_problem(("query",)) or self.has_problem(("source",))):
             from .resources import query

@@ -82,10 +82,14 @@ def operation(entry):
     return Call(service, rest_operation(service, entry["method"], url, params, headers), text)
 
 
+#: signing names (the credential scope) that are not botocore's service name
+SIGNING_NAMES = {"elasticfilesystem": "efs"}
+
+
 def _model(service):
     if service not in _models:
         try:
-            _models[service] = _botocore.get_service_model(service)
+            _models[service] = _botocore.get_service_model(SIGNING_NAMES.get(service, service))
         except Exception:   # not a botocore service name: the operation stays unknown
             _models[service] = None
     return _models[service]

@@ -36,9 +36,6 @@ from .seeders import World, fixture
 
 #: (kind, element name, scope, key) -> where: accepted by the schema, ignored by the code today
 KNOWN_IGNORED = {
-    ("modes", "asg-instance-state", "*", "delay"):
-        "cloudmaid/modes/asg_state.py (its ids are groups: no catalog type yet, so no policy "
-        "in this mode validates)",
 }
 #: policy keys that are documentation for people and tools (Custodian reads none of them either)
 DOCUMENTATION = {"comment", "comments", "metadata", "tags"}

@@ -548,7 +548,8 @@ def test_raw_query_operations_are_the_listing_operations():
     for row in raw:
         operation = row.query.operation
         assert "".join(p.title() for p in row.enum_op.split("_")) == operation
-        assert query.filter_names(row.service, operation)
+        if "Filters" in query.input_shape(row.service, operation).members:   # not ListPolicies
+            assert query.filter_names(row.service, operation)
 
 
 def test_an_unknown_id_does_not_hide_the_others(ctx, instances):

@@ -57,6 +57,14 @@ OPTIONS = {
 DELIVERIES = ("SendMessage", "Publish", "PutMetricData", "Invoke")
 #: actions that act on the event's caller: always in cloudtrail mode, run on the event
 EVENT_ONLY = ("auto-tag-user",)
+#: (type, action) -> why the seed gives the action nothing to change: its live run must then
+#: write nothing for the seed (the type's own tests show the change)
+NOTHING_TO_CHANGE = {
+    ("rds", "start"): "the seeded instance is available (tests/test_aws_rds.py starts one)",
+    ("redshift", "resume"): "the seeded cluster is available (tests/test_aws_redshift.py)",
+    ("rds", "upgrade"): "moto has no DescribeDBEngineVersions, so no upgrade is known "
+                        "(tests/test_aws_rds.py uses the Stubber)",
+}
 
 
 def pairs():
@@ -285,4 +293,7 @@ def test_same_policy_without_dry_flags_writes(live_runs, world, tmp_path, rtype,
     if not actions.get(name, rtype).writes:   # in this run, only it makes such calls
         own |= set(DELIVERIES)
     mine = [c for c in writes(run.calls) if any(i in c.text for i in names) or c.operation in own]
+    if (rtype, name) in NOTHING_TO_CHANGE:
+        assert not mine, f"{rtype}/{name}: {NOTHING_TO_CHANGE[rtype, name]}, yet it wrote {mine}"
+        return
     assert mine, f"{rtype}/{name} made no write call naming {ids}: {run.calls}\n{run.output}"

@@ -95,7 +95,7 @@ class PostFinding(Action):
                "Severity": {"Product": self.data.get("severity", 0),
                             "Normalized": self.data.get("severity_normalized", 0),
                             "Label": self.data.get("severity_label", "INFORMATIONAL")},
-               "Types": list(self.data["types"]),
+               "Types": list(self.data.get("types") or ()),
                "Resources": [self.describe(resource)]}
         recommendation = without_empty({"Text": self.data.get("recommendation"),
                                         "Url": self.data.get("recommendation_url")})

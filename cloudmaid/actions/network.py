@@ -112,3 +112,14 @@ class ModifySecurityGroups(Action):
 
     def set_groups(self, target, groups):
         raise NotImplementedError
+
+
+class InterfaceSecurityGroups(ModifySecurityGroups):
+    """Groups set on network interfaces (ModifyNetworkInterfaceAttribute): the eni type's
+    action, and ec2's per interface of each instance."""
+    permissions = ("ec2:ModifyNetworkInterfaceAttribute", "ec2:DescribeSecurityGroups")
+    groups_expr = "Groups[].GroupId"
+
+    def set_groups(self, eni, groups):
+        self.manager.client("ec2").modify_network_interface_attribute(
+            NetworkInterfaceId=eni["NetworkInterfaceId"], Groups=groups)

@@ -45,6 +45,8 @@ def tagger_name(row):
     """The tagger writing tags of declaration ``row``, or None when it cannot be tagged."""
     if row.tagger:
         return row.tagger
+    if not row.tags:   # a type without tags, in a service whose other types have them
+        return None
     if registered(row.service):
         return row.service
     return TAGGING_API if (row.arn or row.arn_key) and row.tags else None

@@ -57,6 +57,8 @@ class CrossAccountFilter(PolicyFilter):
               "whitelist_patterns": _STRINGS, "whitelist_patterns_from": _FROM}
     annotation = "CrossAccountViolations"
     allowlist = "CrossAccountAllowlists"
+    #: the rules; a service with its own condition keys (KMS) subclasses policydoc.Checker
+    checker_class = policydoc.Checker
 
     def validate(self):
         out = []
@@ -79,7 +81,7 @@ class CrossAccountFilter(PolicyFilter):
 
     def checker(self):
         accounts = self.allowed("whitelist") | {self.own_account()} - {None}
-        return policydoc.Checker(
+        return self.checker_class(
             accounts=accounts, vpcs=self.allowed("whitelist_vpc"),
             vpces=self.allowed("whitelist_vpce"), orgids=self.allowed("whitelist_orgids"),
             org_units=self.allowed("whitelist_org_units"), actions=self.data.get("actions") or (),

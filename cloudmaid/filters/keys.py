@@ -15,6 +15,8 @@ from ..errors import check_jmespath
 from .predicate import Part
 
 _SIMPLE_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+#: Custodian's annotation keys (``c7n:AliasName``): not JMESPath, read as they are
+_ANNOTATION = re.compile(r"^c7n:[A-Za-z0-9_:-]+$")
 _TAG_TRANSFORMS = {
     "noop": lambda k: k, "capitalize": str.capitalize, "lower": str.lower, "strip": str.strip,
     "title": str.title, "upper": str.upper, "nospaces": lambda k: k.replace(" ", ""),
@@ -66,8 +68,8 @@ def access(key, tag_key_transforms=None):
         if transform is not None:
             return Part(_tag_getter_transformed(tag, transform))
         return Part(_tag_getter(tag), _TAG_LINES, {"TAG": tag, "tag_dict": _tag_dict})
-    if _SIMPLE_PATH.match(key):
-        parts = key.split(".")
+    if _SIMPLE_PATH.match(key) or _ANNOTATION.match(key):
+        parts = [key] if _ANNOTATION.match(key) else key.split(".")
         if len(parts) == 1:
             return Part(lambda r: r.get(key), ("x = r.get(K)",), {"K": key})
         return _dotted(key, parts)

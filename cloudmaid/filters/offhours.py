@@ -20,22 +20,12 @@ dates (YYYY-MM-DD, in the resource's zone) on which nothing matches.
 import logging
 
 from ..resources.tagsource import tag_map
+from .tags import TZ_ALIASES
 from . import valuefrom
 from .base import Filter, filters, now_of
 
 log = logging.getLogger("cloudmaid.offhours")
 
-TZ_ALIASES = {
-    "pdt": "America/Los_Angeles", "pt": "America/Los_Angeles", "pst": "America/Los_Angeles",
-    "ast": "America/Phoenix", "at": "America/Phoenix",
-    "est": "America/New_York", "edt": "America/New_York", "et": "America/New_York",
-    "cst": "America/Chicago", "cdt": "America/Chicago", "ct": "America/Chicago",
-    "mst": "America/Denver", "mdt": "America/Denver", "mt": "America/Denver",
-    "gmt": "Etc/GMT", "gt": "Etc/GMT", "bst": "Europe/London", "ist": "Europe/Dublin",
-    "cet": "Europe/Berlin", "it": "Asia/Kolkata", "jst": "Asia/Tokyo", "kst": "Asia/Seoul",
-    "sgt": "Asia/Singapore", "aet": "Australia/Sydney", "brt": "America/Sao_Paulo",
-    "nzst": "Pacific/Auckland", "utc": "Etc/UTC",
-}
 DAYS = {"m": 0, "t": 1, "w": 2, "h": 3, "f": 4, "s": 5, "u": 6}
 ESCAPES = {"u" + hex(ord(c))[2:]: c for c in "()[],;=/-"}
 DEFAULT_TAG = "maid_offhours"

@@ -1,5 +1,5 @@
 """asg-instance-state: the policy runs on Auto Scaling instance launch/terminate events; the
-resource is the group."""
+resource is the group, fetched by name (retried for ``delay`` seconds while not visible)."""
 from ..errors import EventError
 from .core import COMMON_SCHEMA, PatternMode, modes
 
@@ -27,6 +27,10 @@ class ASGInstanceStateMode(PatternMode):
         if not isinstance(name, str):
             raise EventError("not an Auto Scaling event: no detail.AutoScalingGroupName")
         return [name]
+
+    def resource_ids(self, event):
+        """The group named by the event, as it is: group names carry no id prefix."""
+        return [i for i in self.ids(event) if i]
 
     def validate(self):
         return super().validate() + self.event_problems(list(DETAIL_TYPES), "Auto Scaling event")

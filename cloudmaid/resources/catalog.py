@@ -12,8 +12,17 @@ from .declaration import ResourceType  # noqa: F401 -- the public name
 _rows = {}
 
 
+def canonical(name):
+    """The type's name for ``name``, which may be one of its aliases (Custodian's
+    ``network-addr`` for ``elastic-ip``); other values unchanged."""
+    if isinstance(name, str) and name not in index.TYPES:
+        return getattr(index, "TYPE_ALIASES", {}).get(name, name)
+    return name
+
+
 def get(name):
-    """The declaration of type ``name``, or None."""
+    """The declaration of type ``name`` (or of the type it is an alias of), or None."""
+    name = canonical(name)
     row = _rows.get(name)
     if row is None and isinstance(name, str) and name in index.TYPES:
         module = importlib.import_module(index.TYPES[name]["declared"])

@@ -10,7 +10,8 @@ WORKERS = 8
 
 
 def not_found(code):
-    return code.startswith("NoSuch") or "NotFound" in code
+    # NoSuchBucket, InvalidVolume.NotFound, AWS.SimpleQueueService.NonExistentQueue
+    return code.startswith("NoSuch") or "NotFound" in code or "NonExistent" in code
 
 
 def pmap(fn, items):
@@ -39,4 +40,6 @@ def fetch(client, detail, resource, resource_id):
     value.pop("ResponseMetadata", None)
     if detail.select and detail.select in value:
         value = value[detail.select]
+    if detail.key == "Tags" and isinstance(value, dict):   # {key: value} (SQS, Logs, Backup)
+        value = [{"Key": k, "Value": v} for k, v in value.items()]
     return True, value

@@ -181,6 +181,9 @@ RELATED = {
     "vpc": ("vpc", "matched-vpcs", "ec2:DescribeVpcs"),
     "kms-key": ("kms-key", "matched-kms-key", "kms:DescribeKey"),
 }
+#: related filters whose ids need the related service's reading (a KMS key is named by id,
+#: ARN, alias name or alias ARN): the module holding their base class (``RelatedBase``)
+RELATED_BASES = {"kms-key": "cloudmaid.aws.kms.related"}
 
 
 def register_related(rows, module):
@@ -195,8 +198,12 @@ def register_related(rows, module):
             related_type, annotation, permission = RELATED[name]
             key = (name, expr)
             if key not in made:
+                base = RelatedFilter
+                if name in RELATED_BASES:
+                    import importlib
+                    base = importlib.import_module(RELATED_BASES[name]).RelatedBase
                 made[key] = (type(f"Related_{name}_{len(made)}".replace("-", "_"),
-                                  (RelatedFilter,),
+                                  (base,),
                                   {"related_type": related_type, "ids_expression": expr,
                                    "annotation": annotation, "permissions": (permission,),
                                    "__module__": module,

@@ -50,6 +50,10 @@ def collect():
         return {n: {scope: registry.get(n, scope).__module__ for scope in registry.scopes(n)}
                 for n in registry.all_names()}
 
+    for rtype, (_, row) in rows.items():
+        for alias in row.aliases:
+            if alias in rows:
+                raise SystemExit(f"resource type alias '{alias}' of '{rtype}' is a type name")
     shortcuts = {}
     for rtype, (_, row) in sorted(rows.items()):
         for event in row.trail:
@@ -66,6 +70,7 @@ def collect():
         "ACTIONS": registrations(actions),
         "MODES": {n: modes.get(n).__module__ for n in modes.all_names()},
         "TAGGERS": {n: c.__module__ for n, c in sorted(TAGGERS.items())},
+        "TYPE_ALIASES": {a: t for t, (_, r) in sorted(rows.items()) for a in r.aliases},
         "SHORTCUTS": dict(sorted(shortcuts.items())),
         "CONFIG_TYPES": {t: r.config_type for t, (_, r) in sorted(rows.items()) if r.config_type},
         "GUARD_DUTY": {t: (r.guard_duty.ids, r.guard_duty.finding_type)
@@ -80,6 +85,7 @@ COMMENTS = {
     "ACTIONS": "action name or alias -> {resource type or '*': registering module}",
     "MODES": "mode type -> registering module",
     "TAGGERS": "tagger name -> registering module",
+    "TYPE_ALIASES": "resource type alias (Custodian's) -> the type's name",
     "SHORTCUTS": "CloudTrail shortcut -> the resource type declaring it",
     "CONFIG_TYPES": "resource type -> AWS Config resource type",
     "GUARD_DUTY": "resource type -> (JMESPath of its id in a finding, the finding's resourceType)",

@@ -9,7 +9,7 @@ permissions in RevokeSecurityGroup* form.
 from botocore.exceptions import ClientError
 
 from ...actions.core import Action, actions
-from ...actions.network import ModifySecurityGroups
+from ...actions.network import InterfaceSecurityGroups
 
 SG = ("security-group",)
 _WHICH = {"enum": ["matched", "all"]}
@@ -95,10 +95,8 @@ class SetPermissions(Action):
 
 
 @actions.register("modify-security-groups", resources=("ec2",))
-class InstanceSecurityGroups(ModifySecurityGroups):
+class InstanceSecurityGroups(InterfaceSecurityGroups):
     """Change an instance's groups, network interface by interface (actions/network.py)."""
-    permissions = ("ec2:ModifyNetworkInterfaceAttribute", "ec2:DescribeSecurityGroups")
-    groups_expr = "Groups[].GroupId"
 
     def targets(self, resources):
         out = []
@@ -110,7 +108,3 @@ class InstanceSecurityGroups(ModifySecurityGroups):
                         eni[key] = instance[key]
                 out.append(eni)
         return out
-
-    def set_groups(self, eni, groups):
-        self.manager.client().modify_network_interface_attribute(
-            NetworkInterfaceId=eni["NetworkInterfaceId"], Groups=groups)
