@@ -72,7 +72,7 @@ class PostFinding(Action):
 
     @property
     def title(self):
-        return self.data.get("title", self.policy.get("name"))
+        return self.data.get("title", self.policy.get("name") or getattr(self.manager, "policy_name", ""))
 
     def tag_key(self):
         return f"{FINDING_TAG}:{self.title}"
@@ -88,8 +88,8 @@ class PostFinding(Action):
                              f"cloud-custodian/cloud-custodian",
                "AwsAccountId": ctx.account_id,
                "Description": self.data.get("description", policy.get(
-                   "description", self.title)).strip(),
-               "Title": self.title, "Id": finding_id, "GeneratorId": policy.get("name"),
+                   "description", self.title)).strip() or self.title,
+               "Title": self.title, "Id": finding_id, "GeneratorId": policy.get("name") or self.title,
                "CreatedAt": created, "UpdatedAt": now,
                "RecordState": self.data.get("record_state", "ACTIVE"),
                "Severity": {"Product": self.data.get("severity", 0),

@@ -10,7 +10,6 @@ TYPES = (
         name="config-recorder", service="config", enum_op="describe_configuration_recorders",
         enum_path="ConfigurationRecorders[]", id="name", name_key="name",
         ids_param="ConfigurationRecorderNames", arn_key="arn", tags=None,
-        config_type="AWS::Config::ConfigurationRecorder",
         trail={"PutConfigurationRecorder": Shortcut(
             "requestParameters.configurationRecorder.name")},
     ),
