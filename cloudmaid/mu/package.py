@@ -171,7 +171,14 @@ def build(policy_data, options=None, root=ROOT):
     """Return ``(zip bytes, sha256)``; sha256 is base64, like Lambda's ``CodeSha256``."""
     mode = policy_data.get("mode") if isinstance(policy_data, dict) else None
     entries = package_files((mode or {}).get("packages") if isinstance(mode, dict) else None)
-    entries.update(_sources(root, tuple(runtime_files(policy_data, root))))
+    files = tuple(runtime_files(policy_data, root))
+    entries.update(_sources(root, files))
+    index_path = f"{PACKAGE}/index.py"
+    if index_path in entries and policy_data is not None:
+        from .slim_index import source   # the index trimmed to what this zip holds
+        shipped = {f[:-3].replace("/", ".").removesuffix(".__init__") for f in files
+                   if f.endswith(".py")}
+        entries[index_path] = source(shipped).encode("utf-8")
     entries["config.json"] = config_json(policy_data, options).encode("utf-8")
     entries[f"{HANDLER_MODULE}.py"] = ENTRY_SOURCE.encode("utf-8")
     buf = io.BytesIO()
