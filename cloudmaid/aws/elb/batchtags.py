@@ -18,6 +18,19 @@ class BatchTagsManager(ResourceManager):
     tag_batch = 20
     #: the client method, for ``c7n:DeniedMethods``
     tag_op = None
+    #: error codes of a describe naming an id that is gone (these services have no id filter)
+    gone_codes = ()
+
+    def _describe_ids(self, params, ids):
+        """One unknown id fails the whole describe: ask for each id alone, so the others are
+        still found."""
+        try:
+            return self.describe(params)
+        except ClientError as e:
+            if e.response["Error"]["Code"] not in self.gone_codes:
+                raise
+        return [r for i in (ids if len(ids) > 1 else ())
+                for r in self._describe_ids({**params, self.rtype.ids_param: [i]}, [i])]
 
     def batch_tags(self, resources):
         """``{resource id: [{Key, Value}]}`` for ``resources`` (one call)."""

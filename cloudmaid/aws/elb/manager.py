@@ -15,6 +15,7 @@ def gone(error):
 
 @register_manager("elb")
 class ElbManager(BatchTagsManager):
+    gone_codes = GONE
     tag_op = "describe_tags"
 
     def batch_tags(self, resources):
@@ -32,14 +33,3 @@ class ElbManager(BatchTagsManager):
             return out
         return {d["LoadBalancerName"]: d.get("Tags") or []
                 for d in found.get("TagDescriptions") or ()}
-
-    def _describe_ids(self, params, ids):
-        try:
-            return self.describe(params)
-        except ClientError as e:
-            if not gone(e):
-                raise
-        out = []
-        for i in ids if len(ids) > 1 else ():
-            out.extend(self._describe_ids({**params, self.rtype.ids_param: [i]}, [i]))
-        return out

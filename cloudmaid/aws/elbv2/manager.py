@@ -31,6 +31,7 @@ def serialize_attribute_value(v):
 
 
 class Elbv2Manager(BatchTagsManager):
+    gone_codes = GONE
     tag_op = "describe_tags"
 
     def batch_tags(self, resources):
@@ -52,17 +53,6 @@ class Elbv2Manager(BatchTagsManager):
         if found and key in ATTRIBUTES:
             value = {a["Key"]: parse_attribute_value(a["Value"]) for a in value or ()}
         return found, value
-
-    def _describe_ids(self, params, ids):
-        try:
-            return self.describe(params)
-        except ClientError as e:
-            if not gone(e):
-                raise
-        out = []
-        for i in ids if len(ids) > 1 else ():
-            out.extend(self._describe_ids({**params, self.rtype.ids_param: [i]}, [i]))
-        return out
 
 
 @register_manager("app-elb")
