@@ -75,13 +75,24 @@ def policy_modules(policy_data):
     for key in ("filters", "actions", "conditions"):
         _strings(policy_data.get(key), names)
     found = modules_for(policy_data.get("resource"), mode_type, names, policy_data.get("source"))
-    # a policy within the policy (account's ``missing`` filter) needs its own type's modules
-    for inner in _embedded(policy_data.get("filters")):
+    # a policy within the policy (account's ``missing`` filter) needs its own type's modules,
+    # and so does a type an action reads (copy-related-tag's ``resource``)
+    for inner in [*_embedded(policy_data.get("filters")), *_related(policy_data.get("actions"))]:
         more = policy_modules(inner)
         if found is None or more is None:
             return None
         found = tuple(dict.fromkeys(found + more))
     return found
+
+
+def selects_listing(policy_data):
+    """Whether the policy, or a policy embedded in its filters, writes ``query`` or ``source``
+    (its function then needs the query parser and the Config source)."""
+    if not isinstance(policy_data, dict):
+        return True
+    if "query" in policy_data or "source" in policy_data:
+        return True
+    return any(selects_listing(inner) for inner in _embedded(policy_data.get("filters")))
 
 
 def _embedded(data):
@@ -95,6 +106,17 @@ def _embedded(data):
     elif isinstance(data, list):
         for v in data:
             yield from _embedded(v)
+
+
+def _related(actions):
+    """``{resource: type}`` for each type copy-related-tag actions read their tags from."""
+    for a in actions if isinstance(actions, list) else ():
+        name = a.get("resource") if isinstance(a, dict) and a.get("type") == "copy-related-tag" \
+            else None
+        name = resource_name(name.split(".")[-1]) if isinstance(name, str) else None
+        name = getattr(index, "TYPE_ALIASES", {}).get(name, name)
+        if name in index.TYPES:
+            yield {"resource": name}
 
 
 def _strings(data, out):

@@ -1,6 +1,5 @@
 """Generic machinery driven by declaration fields: tag sources, the tagging-API tagger, the
 age filters' clock."""
-import dataclasses
 import datetime
 
 from cloudmaid.actions import taggers
@@ -12,7 +11,7 @@ from .conftest import run_instances
 
 
 def test_inline_tags_under_another_key_become_tags():
-    row = dataclasses.replace(catalog.get("ec2"), tags="TagList")
+    row = catalog.get("ec2").replace(tags="TagList")
     items = [{"InstanceId": "i-1", "TagList": [{"Key": "a", "Value": "1"}]}]
     tagsource.normalise(row, items)
     assert items == [{"InstanceId": "i-1", "Tags": [{"Key": "a", "Value": "1"}]}]
@@ -22,7 +21,7 @@ def test_inline_tags_under_another_key_become_tags():
 def test_tagging_api_tags_and_tagger_by_arn(ctx, ec2):
     iid = run_instances(ec2)[0]
     ec2.create_tags(Resources=[iid], Tags=[{"Key": "Owner", "Value": "me"}])
-    row = dataclasses.replace(catalog.get("ec2"), name="ec2-fetched", tags=TAGGING_API,
+    row = catalog.get("ec2").replace(name="ec2-fetched", tags=TAGGING_API,
                               tagger=TAGGING_API)
     mgr = ResourceManager(ctx, row)
     [r] = [r for r in mgr.describe({}) if r["InstanceId"] == iid]

@@ -121,6 +121,26 @@ def test_zip_handler_stops_untagged_instance_only(server, tmp_path):
     assert states[tagged] == "running"
 
 
+def test_zip_of_a_policy_with_a_query_runs_it(server, tmp_path):
+    """The query parser ships only with policies that write ``query``; such a function runs."""
+    ec2 = boto3.client("ec2", endpoint_url=server, region_name="us-east-1")
+    ami = ec2.register_image(Name="with-query", RootDeviceName="/dev/sda1",
+                             BlockDeviceMappings=[{"DeviceName": "/dev/sda1", "Ebs": {"VolumeSize": 8}}])["ImageId"]
+    iid = ec2.run_instances(ImageId=ami, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    data, _ = package.build(dict(POLICY, query=[{"instance-state-name": "running"}]))
+    func_dir = tmp_path / "function"
+    func_dir.mkdir()
+    zipfile.ZipFile(io.BytesIO(data)).extractall(func_dir)
+    assert (func_dir / "cloudmaid" / "resources" / "query.py").exists()
+    with open(os.path.join(HERE, "fixtures", "events", "cloudtrail-run-instances.json")) as fh:
+        event = json.load(fh)
+    items = event["detail"]["responseElements"]["instancesSet"]["items"]
+    event["detail"]["responseElements"]["instancesSet"]["items"] = [dict(items[0], instanceId=iid)]
+    record = run_event(func_dir, runtime_dir(tmp_path), event, server)["record"]
+    assert record["status"] == "ok", record
+    assert record["matched"] == [iid]
+
+
 def test_zip_handler_returns_cleanly_on_failed_call_event(server, tmp_path):
     data, _ = package.build(POLICY)
     func_dir = tmp_path / "function"

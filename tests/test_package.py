@@ -143,9 +143,21 @@ def test_zip_modules_import_only_modules_in_the_zip():
     for name in sorted(n for n in listed if n.startswith("cloudmaid/") and n.endswith(".py")):
         for module in package.imported_modules(name, zf.read(name)):
             path = package._existing(module, package.ROOT)
-            if path and path not in listed and path[len("cloudmaid/"):] not in package.EXCLUDED:
+            rel = path and path[len("cloudmaid/"):]
+            if path and path not in listed and rel not in package.EXCLUDED | package.ON_DEMAND:
                 missing.setdefault(name, []).append(path)
     assert missing == {}
+
+
+def test_query_parser_and_config_source_only_for_policies_that_select():
+    plain = set(names(package.build(POLICY)[0]))
+    assert not {"cloudmaid/" + p for p in package.ON_DEMAND} & plain
+    for extra in ({"query": [{"instance-state-name": "running"}]}, {"source": "describe"}):
+        assert {"cloudmaid/" + p for p in package.ON_DEMAND} <= set(names(package.build(dict(POLICY, **extra))[0]))
+    # a policy embedded in a filter (account's ``missing``) counts too
+    embedded = {"name": "a", "resource": "account", "filters": [{"type": "missing", "policy": {
+        "resource": "ec2", "query": [{"instance-state-name": "running"}]}}]}
+    assert "cloudmaid/resources/query.py" in names(package.build(embedded)[0])
 
 
 def test_unpacked_zip_imports_the_handler_lazily_and_loads_only_the_policy(tmp_path):

@@ -11,7 +11,6 @@ from dateutil import tz as dateutil_tz
 from dateutil.parser import parse as parse_datetime
 
 from ..actions.core import actions
-from ..suggest import did_you_mean
 from .base import Filter, filters, now_of
 from .ops import OPERATORS
 
@@ -76,6 +75,7 @@ def op_problem(manager, op, where=("op",)):
     names = actions.names(rtype)
     if op in names:
         return None
+    from ..suggest import did_you_mean   # validation only
     return (where, f"action '{op}' is not available on {rtype}{did_you_mean(op, names)}")
 
 

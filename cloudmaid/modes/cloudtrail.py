@@ -8,7 +8,6 @@ import jmespath
 
 from ..errors import EventError, jmespath_problem
 from ..events import trail
-from ..suggest import did_you_mean
 from .core import COMMON_SCHEMA, PatternMode, modes
 
 EVENT_SPEC = {"type": "object", "required": ["event", "source", "ids"],
@@ -81,6 +80,7 @@ class CloudTrailMode(PatternMode):
             if isinstance(e, str):
                 row = trail.lookup(e)
                 if row is None:
+                    from ..suggest import did_you_mean   # validation only
                     out.append((("events", i), f"unknown CloudTrail shortcut '{e}'"
                                 f"{did_you_mean(e, trail.SHORTCUTS)}; use a {{source, event, ids}} "
                                 f"entry for other API calls"))

@@ -14,7 +14,6 @@ import time
 from ..element import Element
 from ..errors import EventError
 from ..registry import Registry
-from ..suggest import did_you_mean
 
 modes = Registry("modes")
 
@@ -261,6 +260,7 @@ class EventMode(Mode):
             out.append((("events",), f"{self.type} needs events: {', '.join(choices)}"))
         for i, e in enumerate(events or ()):
             if e not in choices:
+                from ..suggest import did_you_mean   # validation only
                 out.append((("events", i), f"unknown {unknown} '{e}'{did_you_mean(e, choices)}"))
         return out
 

@@ -28,6 +28,9 @@ MU_SHIPPED = frozenset({"mu/__init__.py", "mu/handler.py"})
 EXCLUDED = CLI_SIDE | frozenset(
     f"mu/{name}" for name in os.listdir(os.path.join(ROOT, PACKAGE, "mu"))
     if name.endswith(".py") and f"mu/{name}" not in MU_SHIPPED)
+# Shipped only to a function whose policy (or a policy embedded in it) writes ``query`` or
+# ``source``: the manager imports the query parser and the Config source lazily, on that condition.
+ON_DEMAND = frozenset({"resources/query.py", "resources/config_source.py"})
 EXCLUDED_DIRS = frozenset({"sandbox", "__pycache__"})
 DATA_SUFFIXES = (".py", ".json")
 
@@ -71,12 +74,13 @@ def runtime_files(policy_data=None, root=ROOT):
     if wanted is None:
         return all_files(root)
     allowed = set(_all_files(root))
-    return sorted(_closure(ENTRY_MODULES + tuple(wanted), root) & allowed)
+    skip = frozenset() if plugins.selects_listing(policy_data) else ON_DEMAND
+    return sorted(_closure(ENTRY_MODULES + tuple(wanted), root, skip) & allowed)
 
 
 @functools.lru_cache(maxsize=64)
-def _closure(modules, root):
-    return frozenset(closure(modules, root))
+def _closure(modules, root, skip=frozenset()):
+    return frozenset(closure(modules, root, skip))
 
 
 @functools.lru_cache(maxsize=4)
@@ -89,13 +93,15 @@ def module_path(name):
     return name.replace(".", "/") + ".py"
 
 
-def closure(modules, root=ROOT):
-    """Files of ``modules`` and of every cloudmaid module they import, transitively."""
+def closure(modules, root=ROOT, skip=frozenset()):
+    """Files of ``modules`` and of every cloudmaid module they import, transitively (less the
+    package-relative paths in ``skip``)."""
     seen = set()
     todo = list(modules)
     while todo:
         path = _existing(todo.pop(), root)
-        if path is None or path in seen or path[len(PACKAGE) + 1:] in EXCLUDED:
+        rel = path and path[len(PACKAGE) + 1:]
+        if path is None or path in seen or rel in EXCLUDED or rel in skip:
             continue
         seen.add(path)
         parts = path.split("/")[:-1]

@@ -7,7 +7,7 @@ reads the rows, and the generated index (cloudmaid/index.py) derives the cross-t
 every row against botocore's service models.
 """
 import re
-from dataclasses import dataclass, field
+from ..record import Factory, record
 
 GLOBAL, REGIONAL = "global", "regional"
 #: ``tags``: the Resource Groups Tagging API (GetResources by ARN type), for listings without tags
@@ -16,7 +16,7 @@ TAGGING_API = "tagging-api"
 DETAIL = "detail"
 
 
-@dataclass(frozen=True)
+@record
 class Detail:
     """A key the listing lacks, read per resource: ``op(param=resource[id])``, keeping
     ``select`` of the answer (the whole answer, less its metadata, when None); ``default``
@@ -29,7 +29,7 @@ class Detail:
     arn: bool = False       # ``param`` takes the resource's ARN, not its id
 
 
-@dataclass(frozen=True)
+@record
 class Get:
     """Resources by id, one call each: ``op(**{param: id}, **params)``, the resource at
     ``path`` (JMESPath) of the answer, the answer less its metadata when None. ``many``: the
@@ -39,11 +39,11 @@ class Get:
     op: str                 # client method (snake_case)
     param: str
     path: str = None
-    params: dict = field(default_factory=dict)
+    params: dict = Factory(dict)
     many: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Shortcut:
     """A CloudTrail event creating or changing resources of the type: where the ids are (a
     JMESPath relative to the event's ``detail``); ``event`` when CloudTrail's eventName differs
@@ -52,7 +52,7 @@ class Shortcut:
     event: str = None
 
 
-@dataclass(frozen=True)
+@record
 class GuardDutyTarget:
     """Where a GuardDuty finding names a resource of the type (JMESPath over the event) and the
     finding's ``resource.resourceType`` the rule selects (None: any finding)."""
@@ -61,7 +61,7 @@ class GuardDutyTarget:
 
 
 # -- the ``query`` forms a type accepts with source describe ------------------------------------
-@dataclass(frozen=True)
+@record
 class FilterQuery:
     """Custodian's QueryParser forms: ``Filters`` names (name -> allowed values, a tuple, or a
     value type), other describe parameters (name -> value type; ``int`` ones are scalars given
@@ -71,14 +71,14 @@ class FilterQuery:
     name_values: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class ParamsQuery:
     """The describe call's own parameters, merged as written, checked against botocore's
     model of ``operation`` (CamelCase)."""
     operation: str
 
 
-@dataclass(frozen=True)
+@record
 class AugmentQuery:
     """``- augment-keys: all | detect | none | [Key, ...]``: which details may be read;
     ``always``: those read even with ``none`` (Custodian always adds them)."""
@@ -88,14 +88,14 @@ class AugmentQuery:
 _PLACEHOLDERS = frozenset({"partition", "region", "account", "id"})
 
 
-@dataclass(frozen=True)
+@record
 class ResourceType:
     name: str                      # policy name: ec2, ebs, ...
     service: str                   # boto3 client name
     enum_op: str                   # operation that lists every resource (snake_case)
     enum_path: str                 # JMESPath to the items in one page of that operation
     id: str                        # key of the resource id in an item
-    enum_params: dict = field(default_factory=dict)   # fixed params (e.g. OwnerIds=['self'])
+    enum_params: dict = Factory(dict)   # fixed params (e.g. OwnerIds=['self'])
     carry: tuple = ()              # keys of the enclosing item copied onto each item when
                                    # enum_path has two levels (ec2's ReservationId)
     ids_param: str = None          # parameter of enum_op that fetches by ids
@@ -116,14 +116,14 @@ class ResourceType:
     tagger: str = None             # how tags are written (actions/taggers.py); None: derived
     details: tuple = ()            # Detail rows: keys read per resource on demand
     config_type: str = None        # AWS Config resource type (source: config, config rules)
-    trail: dict = field(default_factory=dict)    # CloudTrail shortcut name -> Shortcut
+    trail: dict = Factory(dict)    # CloudTrail shortcut name -> Shortcut
     trail_source: str = None       # CloudTrail eventSource when not <service>.amazonaws.com
     guard_duty: GuardDutyTarget = None
     report: tuple = ()             # default report columns (id, name, date when empty)
     dimension: str = None          # CloudWatch dimension naming a resource (metrics filter)
     dimension_key: str = None      # the resource key holding its value (default: dimension)
     metrics_namespace: str = None  # CloudWatch namespace when not the service's
-    related: dict = field(default_factory=dict)  # related filter (security-group, subnet, vpc,
+    related: dict = Factory(dict)  # related filter (security-group, subnet, vpc,
                                    # kms-key) -> JMESPath of the related ids in a resource;
                                    # registered by resources.related.register_related
     query: object = None           # FilterQuery | ParamsQuery | AugmentQuery | None

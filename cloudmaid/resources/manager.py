@@ -12,8 +12,8 @@ import jmespath
 from botocore.exceptions import ClientError
 
 from .. import index
-from . import catalog, config_source, details, tagsource
-from . import query as queries
+from . import catalog, details, tagsource
+from .selection import DEFAULT
 
 #: resource type name -> ResourceManager subclass with behaviour special to that service
 MANAGERS = {}
@@ -36,7 +36,7 @@ def manager_class(name):
 
 
 class ResourceManager:
-    def __init__(self, ctx, rtype, query=queries.DEFAULT):
+    def __init__(self, ctx, rtype, query=DEFAULT):
         self.ctx = ctx
         self.rtype = rtype
         self.query = query
@@ -48,8 +48,10 @@ class ResourceManager:
         when they are not valid for the type)."""
         rtype = catalog.get(name)
         kind = manager_class(name)
-        spec = queries.parse(rtype, query, source) \
-            if query is not None or source is not None else queries.DEFAULT
+        spec = DEFAULT
+        if query is not None or source is not None:
+            from . import query as queries   # the parser: only policies that write query/source
+            spec = queries.parse(rtype, query, source)
         return kind(ctx, rtype, spec)
 
     # -- access ------------------------------------------------------------------------------
@@ -86,6 +88,7 @@ class ResourceManager:
         cached = self.ctx.cache.get(key)
         if cached is None:
             if self.query.source == "config":
+                from . import config_source
                 cached = config_source.resources(self)
             else:
                 cached = self.describe({**self.rtype.enum_params, **self.query.params})
@@ -163,6 +166,7 @@ class ResourceManager:
         if not ids:
             return []
         if self.query.source == "config":
+            from . import config_source
             return config_source.get_resources(self, ids)
         if not self.rtype.ids_param and self.rtype.get:
             found = self._get_each(ids)

@@ -21,13 +21,12 @@ item, all but the last ``Filters`` item or ``clause``), we either honour all of 
 it; every problem is one ``(path, message)``. Nothing here calls AWS.
 """
 import functools
-import json
 import re
-from dataclasses import dataclass, field
 
 from ..errors import PolicyError
 from ..suggest import did_you_mean as suggest
 from .declaration import AugmentQuery, FilterQuery, ParamsQuery
+from .selection import DEFAULT, Query  # noqa: F401 (the parser builds them)
 
 SOURCES = ("describe", "config")
 
@@ -36,26 +35,6 @@ RESERVED = ("DryRun", "NextToken")
 AUGMENT = "augment-keys"
 
 
-@dataclass(frozen=True)
-class Query:
-    """What a policy's ``source``/``query`` asks of the listing: describe parameters (merged
-    over the row's own), or a Config expression; ``details`` limits S3's (None: any)."""
-    source: str = "describe"
-    params: dict = field(default_factory=dict)
-    expr: str = None
-    details: frozenset = None
-    #: the policy wrote a ``query`` that selects (the listing is not the whole type)
-    selective: bool = False
-
-    @property
-    def key(self):
-        """Part of the listing cache key: None for the plain describe every policy shares."""
-        if self.source == "describe" and not self.params:
-            return None
-        return (self.source, self.expr or json.dumps(self.params, sort_keys=True, default=str))
-
-
-DEFAULT = Query()
 
 
 def problem(message, *path):
