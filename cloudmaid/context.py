@@ -1,6 +1,7 @@
 """Per-run state shared by the policies of one run in one account and region."""
 import datetime
 import functools
+import threading
 
 from .session import SessionFactory
 
@@ -13,6 +14,7 @@ class Context:
         if self.session_factory.region != self.region:
             self.session_factory = self.session_factory.for_region(self.region)
         self._account_id = account_id
+        self._account_lock = threading.Lock()   # policies may deploy in parallel: ask STS once
         self.partition = partition
         self.dryrun = dryrun
         self.output_dir = output_dir
@@ -22,9 +24,10 @@ class Context:
 
     @property
     def account_id(self):
-        if self._account_id is None:
-            sts = self.session_factory.client("sts")
-            self._account_id = sts.get_caller_identity()["Account"]
+        with self._account_lock:
+            if self._account_id is None:
+                sts = self.session_factory.client("sts")
+                self._account_id = sts.get_caller_identity()["Account"]
         return self._account_id
 
     @functools.cached_property

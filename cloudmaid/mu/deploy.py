@@ -6,6 +6,7 @@ plan and changes nothing. An unchanged policy plans to nothing: only reads are m
 policy's input is checked (role, mode) before the first API call of any of them.
 """
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 from botocore.exceptions import ClientError
 
@@ -14,11 +15,13 @@ from ..errors import PolicyError
 from ..policy import Policy
 from . import package, planner, remote
 from .executor import apply_plan
-from .models import TAG_INFO, TAG_POLICY, Deployment, Function
+from .models import CONCURRENCY_MARK, TAG_INFO, TAG_POLICY, Deployment, Function
 
 DEFAULT_MEMORY = 512        # Cloud Custodian's defaults
 DEFAULT_TIMEOUT = 900
 DEFAULT_RUNTIME = "python3.11"
+#: policies deployed at once (Lambda's control-plane rate limits allow about 15 calls/s)
+WORKERS = 8
 
 
 def _echo(message, err=False):
@@ -27,8 +30,11 @@ def _echo(message, err=False):
 
 def tags_for(policy):
     mode = policy.mode
+    info = f"mode={mode.type}:version={__version__}"
+    if mode.data.get("concurrency") is not None:
+        info += f"{CONCURRENCY_MARK}{mode.data['concurrency']}"
     return {**{str(k): str(v) for k, v in (mode.data.get("tags") or {}).items()},
-            TAG_POLICY: policy.name, TAG_INFO: f"mode={mode.type}:version={__version__}"}
+            TAG_POLICY: policy.name, TAG_INFO: info}
 
 
 def check_role(policy):
@@ -89,21 +95,39 @@ def deploy(specs, ctx, plan_only=False, echo=_echo):
             code = 1
     if code:
         return code
-    for spec, policy in policies:
-        where = f"{spec.source.file}:{spec.line('mode')}: policy '{spec.name}'"
-        try:
-            dep = desired(policy, spec.data, lambda: ctx.account_id)
-            steps = plan_policy(dep, ctx.session_factory)
-        except PolicyError as e:
-            echo(f"{spec.source.file}:{spec.line(*(e.path or ('mode',)))}: policy '{spec.name}': "
-                 f"{e.message}", err=True)
-            code = 1
-            continue
-        except ClientError as e:
-            err = e.response.get("Error", {})
-            echo(f"{where}: reading the deployed state failed: {err.get('Code')}: {err.get('Message')}", err=True)
-            code = 1
-            continue
-        label = f"{spec.name}: function {dep.function.name} in {ctx.region}"
-        code |= apply_plan(steps, label, ctx.session_factory, plan_only, echo)
+    view = remote.View(ctx.session_factory)   # bulk listings shared by every policy
+
+    def one(item):
+        spec, policy = item
+        lines = []
+
+        def say(message, err=False):
+            lines.append((message, err))
+        return _deploy_one(spec, policy, ctx, view, plan_only, say), lines
+
+    # policies are independent: observed, planned and applied in a bounded pool; their
+    # output is printed in file order
+    workers = max(1, min(WORKERS, len(policies)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for result, lines in pool.map(one, policies):
+            for message, err in lines:
+                echo(message, err=err)
+            code |= result
     return code
+
+
+def _deploy_one(spec, policy, ctx, view, plan_only, echo):
+    where = f"{spec.source.file}:{spec.line('mode')}: policy '{spec.name}'"
+    try:
+        dep = desired(policy, spec.data, lambda: ctx.account_id)
+        steps = plan_policy(dep, view)
+    except PolicyError as e:
+        echo(f"{spec.source.file}:{spec.line(*(e.path or ('mode',)))}: policy '{spec.name}': "
+             f"{e.message}", err=True)
+        return 1
+    except ClientError as e:
+        err = e.response.get("Error", {})
+        echo(f"{where}: reading the deployed state failed: {err.get('Code')}: {err.get('Message')}", err=True)
+        return 1
+    label = f"{spec.name}: function {dep.function.name} in {ctx.region}"
+    return apply_plan(steps, label, ctx.session_factory, plan_only, echo)

@@ -35,12 +35,15 @@ class Rule:
         """A pattern rule (else a schedule-only rule): EventBridge cannot turn one into the other."""
         return bool(self.pattern)
 
-    def observe(self, session_factory, found):
-        events = session_factory.client("events")
-        r = read_or_none(events.describe_rule, Name=self.name)
+    def observe(self, view, found):
+        """From the region's ListRules and tag listing (remote.View)."""
+        r = view.rule(self.name)
         if r is None:
             return None
-        return rule_from(r, events.list_tags_for_resource(ResourceARN=r["Arn"]).get("Tags") or [])
+        events = view.client("events")
+        tags = view.tags(r["Arn"], lambda: {t["Key"]: t["Value"] for t in events.list_tags_for_resource(
+            ResourceARN=r["Arn"]).get("Tags") or ()})
+        return rule_from(r, tags)
 
     def plan(self, have, state):
         name = self.name
@@ -101,13 +104,13 @@ class Rule:
 
 
 def rule_from(r, tags):
-    """A Rule from describe_rule/list_rules; the pattern rendered canonically, as EventBridge
-    may hand it back with other key order or spacing."""
+    """A Rule from describe_rule/list_rules and its ``{key: value}`` tags; the pattern
+    rendered canonically, as EventBridge may hand it back with other key order or spacing."""
     text = r.get("EventPattern")
     return Rule(name=r["Name"], description=r.get("Description", "") or "",
                 pattern=patterns.render(json.loads(text)) if text else None,
                 schedule=r.get("ScheduleExpression"), state=r.get("State", "ENABLED"),
-                tags={t["Key"]: t["Value"] for t in tags}, arn=r.get("Arn"))
+                tags=dict(tags), arn=r.get("Arn"))
 
 
 @dataclass(frozen=True)
@@ -121,10 +124,10 @@ class Target:
     def key(self):
         return ("Target", self.rule, self.id)
 
-    def observe(self, session_factory, found):
+    def observe(self, view, found):
         if ("Rule", self.rule) not in found:
             return None                       # no rule, no targets
-        for t in list_targets(session_factory.client("events"), self.rule):
+        for t in list_targets(view.client("events"), self.rule):
             if t["Id"] == self.id:
                 return Target(rule=self.rule, id=self.id, function=t["Arn"].rsplit(":", 1)[-1], arn=t["Arn"])
         return None

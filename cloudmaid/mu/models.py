@@ -28,6 +28,9 @@ from .planner import APICall, Var, WaitForFunction, diff_tags
 TAG_POLICY = "maid-policy"
 #: tag with mode and cloudmaid version, like Cloud Custodian's ``custodian-info``
 TAG_INFO = "maid-info"
+#: in TAG_INFO's value when the policy reserves concurrency: a deploy reads a function's
+#: reserved concurrency only for policies that set one or had one (ListFunctions lacks it)
+CONCURRENCY_MARK = ":concurrency="
 NOT_FOUND = ("ResourceNotFoundException", "NoSuchConfigRuleException")
 
 
@@ -103,12 +106,19 @@ class Function:
             "VpcConfig": {"SubnetIds": list(self.subnets), "SecurityGroupIds": list(self.security_groups)},
         }
 
-    def observe(self, session_factory, found):
-        resp = read_or_none(session_factory.client("lambda").get_function, FunctionName=self.name)
-        if resp is None:
+    def observe(self, view, found):
+        """From the region's ListFunctions and tag listing (remote.View); the reserved
+        concurrency only when this policy sets one or the function's TAG_INFO says it had one."""
+        c = view.function(self.name)
+        if c is None:
             return None
-        return function_from(resp["Configuration"], resp.get("Tags") or {},
-                             (resp.get("Concurrency") or {}).get("ReservedConcurrentExecutions"))
+        lam = view.client("lambda")
+        tags = view.tags(c["FunctionArn"], lambda: lam.list_tags(Resource=c["FunctionArn"]).get("Tags") or {})
+        concurrency = None
+        if self.concurrency is not None or CONCURRENCY_MARK in tags.get(TAG_INFO, ""):
+            got = read_or_none(lam.get_function_concurrency, FunctionName=self.name) or {}
+            concurrency = got.get("ReservedConcurrentExecutions")
+        return function_from(c, tags, concurrency)
 
     def plan(self, have, state):
         name = self.name
