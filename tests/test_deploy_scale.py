@@ -47,7 +47,8 @@ def test_unchanged_redeploy_of_many_reads_in_bulk_and_writes_nothing(ctx, role, 
     # (plus the rule's tags, which moto's tagging API does not list; AWS's does)
     assert again["events.ListTargetsByRule"] == N and again["lambda.GetPolicy"] == N
     assert again.get("events.ListTagsForResource", 0) == N
-    assert sum(again.values()) == 3 + 3 * N
+    assert again["events.ListEventBuses"] == 1
+    assert sum(again.values()) == 4 + 3 * N
 
 
 def test_rule_tags_from_the_tagging_listing_are_not_read_again(ctx, role, tmp_path):
@@ -72,8 +73,9 @@ def test_rule_tags_from_the_tagging_listing_are_not_read_again(ctx, role, tmp_pa
         stub.assert_no_pending_responses()
     assert code == 0 and writes(again) == {}
     assert "events.ListTagsForResource" not in again and "lambda.ListTags" not in again
-    # ListFunctions, ListRules and 2 per policy (the stubbed tagging listing is not counted)
-    assert sum(again.values()) == 2 + 2 * 4
+    # ListFunctions, ListEventBuses, ListRules and 2 per policy (the stubbed tagging
+    # listing is not counted)
+    assert sum(again.values()) == 3 + 2 * 4
 
 
 def test_reserved_concurrency_is_read_for_policies_that_have_one(ctx, role, lam, tmp_path):
@@ -111,3 +113,22 @@ def test_view_lists_once_across_threads(ctx, role, tmp_path):
     with ThreadPoolExecutor(8) as pool:
         found = list(pool.map(lambda p: view.function(f"maid-{p['name']}"), many(4) * 4))
     assert all(found) and ctx.counter.since(before) == {"lambda.ListFunctions": 1}
+
+
+def test_more_rules_than_the_bus_allows_fails_at_plan_time_writing_nothing(ctx, role, tmp_path, monkeypatch):
+    from cloudmaid.mu import quotas
+    events = boto3.client("events")
+    for i in range(4):
+        events.put_rule(Name=f"someone-else-{i}", ScheduleExpression="rate(1 day)")
+    monkeypatch.setattr(quotas, "DEFAULT_RULES_PER_BUS", 6)   # moto has no Service Quotas
+    lines = []
+    from cloudmaid.mu import deploy
+    before = ctx.counter.snapshot()
+    code = deploy.deploy(specs_of(tmp_path, *many(3)), ctx, echo=lambda m, err=False: lines.append((m, err)))
+    assert code == 1 and writes(ctx.counter.since(before)) == {}
+    assert lines == [("deploy in us-east-1: 7 rules on event bus 'default' after this deploy (4 there, "
+                      "3 new), over its quota of 6: raise the quota 'Rules per event bus', or deploy "
+                      "fewer pattern/schedule policies to this region", True)]
+    # within the quota it deploys; an unchanged redeploy adds no rule, so it is not re-checked
+    assert deploy.deploy(specs_of(tmp_path, *many(2)), ctx, echo=lambda m, err=False: None) == 0
+    assert deploy.deploy(specs_of(tmp_path, *many(2)), ctx, echo=lambda m, err=False: None) == 0

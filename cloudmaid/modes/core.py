@@ -104,6 +104,8 @@ COMMON_SCHEMA = {
               "description": "seconds to keep retrying ids not yet visible to describe calls"},
     "member-role": _STR,
     "pattern": {"type": "object", "minProperties": 1},
+    # the EventBridge bus the rule listens on (pattern modes; schedules run on the default bus)
+    "event-bus": {"type": "string", "pattern": r"^[/\.\-_A-Za-z0-9]{1,256}$"},
     # Python modules (import names) of the deploying environment added to the function's zip
     "packages": {"type": "array", "items": {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_]*$"}},
     # false: the function logs nothing (Lambda's own START/END/REPORT lines remain)
@@ -127,7 +129,7 @@ UNSUPPORTED_OPTIONS["metrics_enabled"] = UNSUPPORTED_OPTIONS["metrics"]
 DEPLOY_ONLY = frozenset({
     "role", "memory", "timeout", "runtime", "handler", "tags", "environment", "concurrency",
     "dead_letter_config", "layers", "subnets", "security_groups", "kms_key_arn",
-    "tracing_config", "function-prefix", "packages",
+    "tracing_config", "function-prefix", "packages", "event-bus",
 })
 
 FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -295,6 +297,9 @@ class EventMode(Mode):
         if isinstance(self.data.get("pattern"), dict):
             from ..events import pattern
             out.extend((("pattern",) + p, m) for p, m in pattern.problems(self.data["pattern"]))
+        if "event-bus" in self.data and not isinstance(self, PatternMode):
+            out.append((("event-bus",), f"mode {self.type} is not delivered by an event pattern "
+                                        f"rule; only pattern rules can listen on another bus"))
         memory = self.data.get("memory")
         if isinstance(memory, (int, float)) and not 128 <= memory <= 10240:
             out.append((("memory",), f"memory {memory} MB is outside Lambda's 128-10240"))
@@ -328,7 +333,8 @@ class RuleMode(EventMode):
 
     def models(self, function):
         from ..mu import eventbridge
-        return eventbridge.rule_models(function, **self.rule())
+        return eventbridge.rule_models(function, bus=self.data.get("event-bus") or "default",
+                                       **self.rule())
 
 
 class PatternMode(RuleMode):

@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from .. import __version__
 from ..errors import PolicyError
 from ..policy import Policy
-from . import package, planner, remote
+from . import package, planner, quotas, remote
 from .executor import apply_plan
 from .models import CONCURRENCY_MARK, TAG_INFO, TAG_POLICY, Deployment, Function
 
@@ -96,35 +96,56 @@ def deploy(specs, ctx, plan_only=False, echo=_echo):
     if code:
         return code
     view = remote.View(ctx.session_factory)   # bulk listings shared by every policy
-
-    def one(item):
-        spec, policy = item
-        lines = []
-
-        def say(message, err=False):
-            lines.append((message, err))
-        return _deploy_one(spec, policy, ctx, view, plan_only, say), lines
-
-    # policies are independent: observed, planned and applied in a bounded pool; their
-    # output is printed in file order
+    # policies are independent: built, then observed, planned and applied, in a bounded pool;
+    # their output is printed in file order
     workers = max(1, min(WORKERS, len(policies)))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for result, lines in pool.map(one, policies):
-            for message, err in lines:
-                echo(message, err=err)
+        built = []
+        for item, (dep, lines) in zip(policies, pool.map(lambda i: _collect(_build, *i, ctx), policies)):
+            _print(lines, echo)
+            if dep is None:
+                code = 1
+            else:
+                built.append((*item, dep))
+        try:
+            problem = quotas.rule_problem([dep for _, _, dep in built], view)
+        except ClientError as e:
+            err = e.response.get("Error", {})
+            problem = f"reading the deployed rules failed: {err.get('Code')}: {err.get('Message')}"
+        if problem:
+            echo(f"deploy in {ctx.region}: {problem}", err=True)
+            return 1
+        for result, lines in pool.map(lambda i: _collect(_deploy_one, *i, ctx, view, plan_only), built):
+            _print(lines, echo)
             code |= result
     return code
 
 
-def _deploy_one(spec, policy, ctx, view, plan_only, echo):
-    where = f"{spec.source.file}:{spec.line('mode')}: policy '{spec.name}'"
+def _collect(fn, *args):
+    """``fn(*args, echo)``'s result and the lines it echoed (printed later, in order)."""
+    lines = []
+    return fn(*args, lambda message, err=False: lines.append((message, err))), lines
+
+
+def _print(lines, echo):
+    for message, err in lines:
+        echo(message, err=err)
+
+
+def _build(spec, policy, ctx, echo):
+    """The policy's Deployment (its zip built), or None after saying why."""
     try:
-        dep = desired(policy, spec.data, lambda: ctx.account_id)
-        steps = plan_policy(dep, view)
+        return desired(policy, spec.data, lambda: ctx.account_id)
     except PolicyError as e:
         echo(f"{spec.source.file}:{spec.line(*(e.path or ('mode',)))}: policy '{spec.name}': "
              f"{e.message}", err=True)
-        return 1
+        return None
+
+
+def _deploy_one(spec, policy, dep, ctx, view, plan_only, echo):
+    where = f"{spec.source.file}:{spec.line('mode')}: policy '{spec.name}'"
+    try:
+        steps = plan_policy(dep, view)
     except ClientError as e:
         err = e.response.get("Error", {})
         echo(f"{where}: reading the deployed state failed: {err.get('Code')}: {err.get('Message')}", err=True)

@@ -16,6 +16,14 @@ from .planner import APICall, Var, arn_names, diff_tags
 PRINCIPAL = "events.amazonaws.com"
 
 
+DEFAULT_BUS = "default"
+
+
+def on_bus(bus):
+    """The ``EventBusName`` parameter for ``bus`` (none for the default bus)."""
+    return {} if bus == DEFAULT_BUS else {"EventBusName": bus}
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
@@ -24,6 +32,7 @@ class Rule:
     schedule: Optional[str] = None
     state: str = "ENABLED"
     tags: Mapping[str, str] = field(default_factory=dict)
+    bus: str = DEFAULT_BUS
     arn: str = field(default=None, compare=False)
 
     @property
@@ -36,28 +45,38 @@ class Rule:
         return bool(self.pattern)
 
     def observe(self, view, found):
-        """From the region's ListRules and tag listing (remote.View)."""
-        r = view.rule(self.name)
-        if r is None:
-            return None
+        """From the region's ListRules and tag listing (remote.View). A rule of this name that
+        a policy of ours left on another bus (the policy's ``event-bus`` changed) is noted in
+        ``found`` for the plan to remove."""
         events = view.client("events")
-        tags = view.tags(r["Arn"], lambda: {t["Key"]: t["Value"] for t in events.list_tags_for_resource(
-            ResourceARN=r["Arn"]).get("Tags") or ()})
-        return rule_from(r, tags)
+
+        def tags_of(r):
+            return view.tags(r["Arn"], lambda: {t["Key"]: t["Value"] for t in events.list_tags_for_resource(
+                ResourceARN=r["Arn"]).get("Tags") or ()})
+        moved = [bus for bus in view.buses() if bus != self.bus
+                 and (r := view.rule(self.name, bus)) is not None and TAG_POLICY in tags_of(r)]
+        if moved:
+            found[("Rule moved", self.name)] = tuple(moved)
+        r = view.rule(self.name, self.bus)
+        return None if r is None else rule_from(r, tags_of(r))
 
     def plan(self, have, state):
         name = self.name
+        calls = []
+        for bus in state["observed"].get(("Rule moved", name), ()):
+            # the policy listens on another bus now: its rule there goes (its target first)
+            calls += [APICall("events", "remove_targets", {"Rule": name, "Ids": [name], **on_bus(bus)}, name),
+                      APICall("events", "delete_rule", {"Name": name, **on_bus(bus)}, name)]
         if have is None:
             state[("rule_arn", name)] = Var(f"{name}.RuleArn")
-            return [self._put(with_tags=True)]
-        calls = []
+            return calls + [self._put(with_tags=True)]
         if self.on_pattern != have.on_pattern:
             # EventBridge cannot turn a pattern rule into a schedule rule in place: recreate it
             # (its targets first). The name, hence the ARN the permission names, stays the same.
             ids = sorted(k[2] for k in state["observed"] if k[0] == "Target" and k[1] == name)
             if ids:
-                calls.append(APICall("events", "remove_targets", {"Rule": name, "Ids": ids}, name))
-            calls.append(APICall("events", "delete_rule", {"Name": name}, name))
+                calls.append(APICall("events", "remove_targets", {"Rule": name, "Ids": ids, **on_bus(self.bus)}, name))
+            calls.append(APICall("events", "delete_rule", {"Name": name, **on_bus(self.bus)}, name))
             calls.append(self._put(with_tags=True))
             state[("rule_arn", name)] = Var(f"{name}.RuleArn")
             state[("recreated", name)] = True
@@ -74,7 +93,8 @@ class Rule:
         return calls
 
     def _put(self, with_tags):
-        params = {"Name": self.name, "Description": self.description, "State": self.state}
+        params = {"Name": self.name, "Description": self.description, "State": self.state,
+                  **on_bus(self.bus)}
         if self.pattern:
             params["EventPattern"] = self.pattern
         if self.schedule:
@@ -86,21 +106,23 @@ class Rule:
 
     @classmethod
     def ours(cls, session_factory):
-        """``[(function name, removal steps)]`` for the rules (default bus) tagged TAG_POLICY."""
+        """``[(function name, removal steps)]`` for the rules tagged TAG_POLICY, on every bus."""
         events = session_factory.client("events")
         out = []
-        for page in events.get_paginator("list_rules").paginate():
-            for r in page.get("Rules") or ():
-                if r.get("ManagedBy"):
-                    continue                      # rules owned by AWS services
-                tags = events.list_tags_for_resource(ResourceARN=r["Arn"]).get("Tags") or []
-                if not any(t["Key"] == TAG_POLICY for t in tags):
-                    continue
-                ids = sorted(t["Id"] for t in list_targets(events, r["Name"]))
-                steps = [APICall("events", "remove_targets", {"Rule": r["Name"], "Ids": ids}, r["Name"])] if ids else []
-                steps.append(APICall("events", "delete_rule", {"Name": r["Name"]}, r["Name"]))
-                out.append((r["Name"], steps))
-        return sorted(out, key=lambda x: x[0])
+        for bus in list_buses(events):
+            for page in events.get_paginator("list_rules").paginate(**on_bus(bus)):
+                for r in page.get("Rules") or ():
+                    if r.get("ManagedBy"):
+                        continue                      # rules owned by AWS services
+                    tags = events.list_tags_for_resource(ResourceARN=r["Arn"]).get("Tags") or []
+                    if not any(t["Key"] == TAG_POLICY for t in tags):
+                        continue
+                    ids = sorted(t["Id"] for t in list_targets(events, r["Name"], bus))
+                    where = {"Rule": r["Name"], **on_bus(bus)}
+                    steps = [APICall("events", "remove_targets", {**where, "Ids": ids}, r["Name"])] if ids else []
+                    steps.append(APICall("events", "delete_rule", {"Name": r["Name"], **on_bus(bus)}, r["Name"]))
+                    out.append((r["Name"], steps))
+        return sorted(out, key=lambda x: (x[0], x[1][-1].params.get("EventBusName", "")))
 
 
 def rule_from(r, tags):
@@ -110,7 +132,7 @@ def rule_from(r, tags):
     return Rule(name=r["Name"], description=r.get("Description", "") or "",
                 pattern=patterns.render(json.loads(text)) if text else None,
                 schedule=r.get("ScheduleExpression"), state=r.get("State", "ENABLED"),
-                tags=dict(tags), arn=r.get("Arn"))
+                tags=dict(tags), bus=r.get("EventBusName") or DEFAULT_BUS, arn=r.get("Arn"))
 
 
 @dataclass(frozen=True)
@@ -118,6 +140,7 @@ class Target:
     rule: str
     id: str
     function: str                       # function name (desired); ARN resolved by the planner
+    bus: str = DEFAULT_BUS
     arn: str = field(default=None, compare=False)   # the target's Arn (observed)
 
     @property
@@ -127,23 +150,35 @@ class Target:
     def observe(self, view, found):
         if ("Rule", self.rule) not in found:
             return None                       # no rule, no targets
-        for t in list_targets(view.client("events"), self.rule):
+        for t in list_targets(view.client("events"), self.rule, self.bus):
             if t["Id"] == self.id:
-                return Target(rule=self.rule, id=self.id, function=t["Arn"].rsplit(":", 1)[-1], arn=t["Arn"])
+                return Target(rule=self.rule, id=self.id, function=t["Arn"].rsplit(":", 1)[-1],
+                              bus=self.bus, arn=t["Arn"])
         return None
 
     def plan(self, have, state):
         recreated = state.get(("recreated", self.rule))
         if have is not None and not recreated and arn_names(have.arn, "function", self.function):
             return []
-        return [APICall("events", "put_targets", {"Rule": self.rule, "Targets": [
+        return [APICall("events", "put_targets", {"Rule": self.rule, **on_bus(self.bus), "Targets": [
             {"Id": self.id, "Arn": function_arn(state, self.function)}]}, self.rule)]
 
 
-def list_targets(events, rule):
+def list_buses(events):
+    """Names of the region's event buses, the default first."""
+    names, token = [], None
+    while True:
+        resp = events.list_event_buses(**({"NextToken": token} if token else {}))
+        names.extend(b["Name"] for b in resp.get("EventBuses") or ())
+        token = resp.get("NextToken")
+        if not token:
+            return [DEFAULT_BUS] + sorted(n for n in names if n != DEFAULT_BUS)
+
+
+def list_targets(events, rule, bus=DEFAULT_BUS):
     out, token = [], None
     while True:
-        resp = events.list_targets_by_rule(Rule=rule, **({"NextToken": token} if token else {}))
+        resp = events.list_targets_by_rule(Rule=rule, **on_bus(bus), **({"NextToken": token} if token else {}))
         out.extend(resp.get("Targets") or ())
         token = resp.get("NextToken")
         if not token:
@@ -155,23 +190,26 @@ class RulePermission(Permission):
     """EventBridge may invoke the function for events of this one rule (SourceArn)."""
     principal: str = PRINCIPAL
     rule: str
+    bus: str = DEFAULT_BUS
 
     def condition(self, state):
         return {"SourceArn": state.get(("rule_arn", self.rule)) or Var(f"{self.rule}.RuleArn")}
 
     def same(self, have, state):
-        return have.principal == self.principal and arn_names(have.source_arn, "rule", self.rule)
+        # a rule on a custom bus has the ARN ...:rule/BUS/NAME
+        name = self.rule if self.bus == DEFAULT_BUS else f"{self.bus}/{self.rule}"
+        return have.principal == self.principal and arn_names(have.source_arn, "rule", name)
 
 
 #: what a rule trigger deploys besides the function (gc: what a policy in such a mode keeps)
 MODEL_TYPES = (Rule, Target, RulePermission)
 
 
-def rule_models(function, pattern=None, schedule=None):
+def rule_models(function, pattern=None, schedule=None, bus=DEFAULT_BUS):
     """The rule, target and permission invoking ``function`` (a models.Function) on events
-    matching ``pattern`` (a dict) and/or on ``schedule``."""
+    matching ``pattern`` (a dict) and/or on ``schedule``, on event bus ``bus``."""
     name = function.name
     rule = Rule(name=name, description=function.description, schedule=schedule,
-                pattern=patterns.render(pattern) if pattern else None, tags=function.tags)
-    return (rule, Target(rule=name, id=name, function=name),
-            RulePermission(function=name, statement_id=name, rule=name))
+                pattern=patterns.render(pattern) if pattern else None, tags=function.tags, bus=bus)
+    return (rule, Target(rule=name, id=name, function=name, bus=bus),
+            RulePermission(function=name, statement_id=name, rule=name, bus=bus))

@@ -46,9 +46,17 @@ class View:
         return {c["FunctionName"]: c for page in lam.get_paginator("list_functions").paginate()
                 for c in page.get("Functions") or ()}
 
+    def buses(self):
+        """The region's event bus names (ListEventBuses), the default first."""
+        from .eventbridge import list_buses
+        return self._listed("buses", lambda: list_buses(self.client("events")))
+
     def rule(self, name, bus="default"):
         """EventBridge's description of rule ``name`` on ``bus`` (ListRules' shape), or None."""
         return self._listed(("rules", bus), lambda: self._list_rules(bus)).get(name)
+
+    def rule_count(self, bus="default"):
+        return len(self._listed(("rules", bus), lambda: self._list_rules(bus)))
 
     def _list_rules(self, bus):
         events = self.client("events")
