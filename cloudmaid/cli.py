@@ -206,16 +206,35 @@ def logs_command(files, name, region, profile, assume_role):
     sys.exit(run_logs(_load(files), name, region, profile, assume_role, echo=click.echo))
 
 
-@main.command("sandbox")
+@main.group("sandbox", invoke_without_command=True)
 @click.option("--port", type=int, default=0, help="Port on 127.0.0.1 (default: a free one).")
 @click.option("--fleet", "with_fleet", is_flag=True, help="Seed the demo fleet.")
-def sandbox_command(port, with_fleet):
-    """Run the embedded local AWS (moto) until Ctrl-C; print the environment to export."""
+@click.pass_context
+def sandbox_command(ctx, port, with_fleet):
+    """Run the embedded local AWS (moto) until Ctrl-C; print the environment to export.
+    Every client's calls are recorded as CloudTrail and delivered to the functions deployed
+    in it."""
+    if ctx.invoked_subcommand is not None:
+        return
     from .sandbox.server import SandboxError, serve
     try:
         sys.exit(serve(port, with_fleet, echo=click.echo))
     except SandboxError as e:
         _fail([str(e)])
+
+
+@sandbox_command.command("fire")
+@click.argument("rule")
+@click.option("--endpoint", envvar="AWS_ENDPOINT_URL", required=True,
+              help="The sandbox's endpoint (default: $AWS_ENDPOINT_URL).")
+def sandbox_fire(rule, endpoint):
+    """Fire a scheduled rule, Scheduler schedule or periodic Config rule of a running sandbox
+    now; wait for its functions and print how each ran."""
+    from .sandbox.lab import fire_remote
+    ok, lines = fire_remote(endpoint, rule)
+    for line in lines:
+        click.echo(line, err=not ok)
+    sys.exit(0 if ok else 1)
 
 
 @main.command("demo")
@@ -224,3 +243,13 @@ def demo_command(output_dir):
     """The seed's three policies end to end (poll, deploy, events) on the embedded local AWS."""
     from .sandbox import demo
     sys.exit(demo.run(echo=click.echo, output_dir=output_dir))
+
+
+from .replay.command import replay_command  # noqa: E402  (the command lives with its library)
+main.add_command(replay_command)
+
+from .org.command import org  # noqa: E402  (the group lives with its library)
+main.add_command(org)
+
+from .iam.command import iam_command  # noqa: E402  (the command lives with its library)
+main.add_command(iam_command)

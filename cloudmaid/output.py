@@ -5,6 +5,7 @@ import json
 import logging
 import os
 import tempfile
+import threading
 
 log = logging.getLogger("cloudmaid")
 
@@ -45,6 +46,9 @@ class PolicyOutput:
             self._handler = logging.FileHandler(os.path.join(self.dir, "run.log"), mode="w")
             self._handler.setFormatter(logging.Formatter(
                 "%(asctime)s - %(name)s - %(levelname)s - %(message)s"))
+            # policies running at once in threads (maid org run) each keep their own lines
+            thread = threading.get_ident()
+            self._handler.addFilter(lambda record: record.thread == thread)
             log.addHandler(self._handler)
             # run.log holds the policy's log at INFO whatever the console shows (-v or not)
             self._level = log.level

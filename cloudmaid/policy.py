@@ -64,7 +64,9 @@ class LazyVariables(dict):
         self.ctx = ctx
 
     def __missing__(self, key):
-        value = {"account_id": lambda: self.ctx.account_id, "account": lambda: self.ctx.account_id,
+        # ``{account}`` is left for the elements naming it (s3 logging: the account alias),
+        # as Custodian leaves it
+        value = {"account_id": lambda: self.ctx.account_id, "account": lambda: "{account}",
                  "region": lambda: self.ctx.region, "partition": lambda: self.ctx.partition,
                  # naive UTC, printed as Custodian prints it: 2026-11-27 03:20:20.530014
                  "now": lambda: self.ctx.now.replace(tzinfo=None)}[key]()

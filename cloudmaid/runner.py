@@ -78,24 +78,30 @@ def run_policies(specs, options, echo=print):
             out = os.path.join(out, region)
         ctx = Context(factory.for_region(region), region=region, account_id=account_id,
                       dryrun=options.dry, output_dir=out)
-        if options.event_file:
-            from .mu import local
-            code |= local.run_event_file(here, ctx, options.event_file, echo)
-            account_id = ctx._account_id or account_id
-            continue
-        poll = [s for s in here if not is_event_mode(s.data)]
-        event = [s for s in here if is_event_mode(s.data)]
-        for spec in poll:
-            code |= run_one(spec, ctx, echo)
-        if event and options.dryrun and not options.plan:
-            # as Cloud Custodian: a dry run deploys nothing and runs event-mode policies once
-            # in pull mode, so their matches can be checked safely
-            for spec in event:
-                code |= run_one(dataclasses.replace(spec, data=as_pull(spec.data)), ctx, echo)
-        elif event:
-            from .mu import deploy
-            code |= deploy.deploy(event, ctx, plan_only=options.plan, echo=echo)
+        code |= run_region(here, ctx, options, echo)
         account_id = ctx._account_id or account_id
+    return code
+
+
+def run_region(specs, ctx, options, echo):
+    """Run ``specs`` in one account and region (``ctx``): poll-mode policies now, event-mode
+    ones deployed (or, in a dry run, once in pull mode), or ``--event`` run locally."""
+    if options.event_file:
+        from .mu import local
+        return local.run_event_file(specs, ctx, options.event_file, echo)
+    code = 0
+    poll = [s for s in specs if not is_event_mode(s.data)]
+    event = [s for s in specs if is_event_mode(s.data)]
+    for spec in poll:
+        code |= run_one(spec, ctx, echo)
+    if event and options.dryrun and not options.plan:
+        # as Cloud Custodian: a dry run deploys nothing and runs event-mode policies once
+        # in pull mode, so their matches can be checked safely
+        for spec in event:
+            code |= run_one(dataclasses.replace(spec, data=as_pull(spec.data)), ctx, echo)
+    elif event:
+        from .mu import deploy
+        code |= deploy.deploy(event, ctx, plan_only=options.plan, echo=echo)
     return code
 
 

@@ -10,6 +10,10 @@ os.environ.update({
 })
 os.environ.pop("AWS_PROFILE", None)
 os.environ.pop("AWS_ENDPOINT_URL", None)
+# moto's EC2 otherwise loads ~300 public AMIs and their snapshots into every account and
+# region it touches, for every test: seconds each, and no test reads them (the sandbox does
+# the same)
+os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
 
 @pytest.fixture

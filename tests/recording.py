@@ -68,6 +68,8 @@ def operation(entry):
     service = scope.group(1) if scope else UNKNOWN
     target = headers.get("x-amz-target")
     url = urlsplit(entry["url"])
+    if service == "s3" and ".s3-control." in (url.hostname or ""):   # S3 Control signs as s3
+        service = "s3control"
     body = entry.get("body") or ""
     if entry.get("body_encoded"):
         body = base64.b64decode(body).decode("utf-8", "replace")
@@ -117,6 +119,17 @@ def _required(op):
     return query, headers
 
 
+def request_uri(op):
+    """The operation's URI template. botocore's S3 client takes ``/{Bucket}`` out of the
+    model's requestUri (into ``authPath``) when it builds a client from a shared model."""
+    uri = op.http.get("requestUri", "/")
+    auth = op.http.get("authPath")
+    if auth:   # the path with the bucket, the query of the requestUri
+        query = uri.partition("?")[2]
+        uri = auth + ("?" + query if query else "")
+    return uri
+
+
 def rest_operation(service, method, url, params, headers=()):
     model = _model(service)
     if model is None:
@@ -130,7 +143,7 @@ def rest_operation(service, method, url, params, headers=()):
         op = model.operation_model(name)
         if op.http.get("method") != method:
             continue
-        regex, keys = _template(op.http.get("requestUri", "/"))
+        regex, keys = _template(request_uri(op))
         query, needed = _required(op)
         keys |= query
         if not regex.match(path) or not keys <= set(params) or not needed <= set(headers):

@@ -137,7 +137,8 @@ def test_details_match_botocore_model(row):
 
 
 #: CloudTrail event names that are not the operation's name
-TRAIL_SPELLINGS = {"PutBucketPublicAccessBlock": "PutPublicAccessBlock"}
+TRAIL_SPELLINGS = {"PutBucketPublicAccessBlock": "PutPublicAccessBlock",
+                   "DeleteBucketPublicAccessBlock": "DeletePublicAccessBlock"}
 
 
 @pytest.mark.parametrize("row", [r for r in ROWS if r.trail], ids=lambda r: r.name)

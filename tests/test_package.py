@@ -68,7 +68,7 @@ def test_contents_are_runtime_modules_config_and_entry():
                 or n.endswith(".pyc")]
     # only the policy's own resource type and mode
     for other in ("cloudmaid/aws/s3/types.py", "cloudmaid/aws/s3/filters.py",
-                  "cloudmaid/aws/ec2/ebs.py", "cloudmaid/aws/ec2/security_group.py",
+                  "cloudmaid/aws/ec2/volumes.py", "cloudmaid/aws/ec2/security_group.py",
                   "cloudmaid/modes/periodic.py", "cloudmaid/modes/config_rule.py",
                   "cloudmaid/modes/guard_duty.py", "cloudmaid/events/schedule.py",
                   "cloudmaid/actions/tags.py", "cloudmaid/filters/tags.py",   # no tag action

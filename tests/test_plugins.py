@@ -75,7 +75,7 @@ def test_ec2_policy_loads_no_other_resource_or_mode_module():
             "cloudmaid.aws.ec2.instance_filters",
             "cloudmaid.modes.cloudtrail", "cloudmaid.filters.value"} <= loaded
     for other in ("cloudmaid.aws.s3.types", "cloudmaid.aws.s3.manager", "cloudmaid.aws.s3.filters",
-                  "cloudmaid.aws.ec2.ebs", "cloudmaid.aws.ec2.security_group",
+                  "cloudmaid.aws.ec2.volumes", "cloudmaid.aws.ec2.security_group",
                   "cloudmaid.modes.periodic", "cloudmaid.modes.config_rule",
                   "cloudmaid.events.schedule"):
         assert other not in loaded

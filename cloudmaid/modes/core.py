@@ -139,6 +139,8 @@ MAX_FUNCTION_NAME = 64
 MAX_DESCRIPTION = 256
 #: seconds to retry ids a describe does not show yet, when the policy sets no ``delay``
 DEFAULT_DELAY = 2.0
+#: what every function's execution role needs: its log group and streams
+FUNCTION_PERMISSIONS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
 
 
 class EventMode(Mode):
@@ -167,6 +169,17 @@ class EventMode(Mode):
         if not role or role.startswith("arn:"):
             return role
         return f"arn:{partition}:iam::{account_id}:role/{role}"
+
+    def function_permissions(self):
+        """The IAM actions the function's role needs for this mode: its logs, the mode's own
+        calls (``permissions``), the member role it assumes, its S3 output."""
+        out = list(FUNCTION_PERMISSIONS) + list(self.permissions)
+        if self.data.get("member-role"):
+            out.append("sts:AssumeRole")
+        output = (self.data.get("execution-options") or {}).get("output_dir")
+        if isinstance(output, str) and output.startswith("s3://"):
+            out.append("s3:PutObject")
+        return out
 
     def deploy_problems(self):
         """``[(path, message)]``: what deploying needs that validation lets a policy leave out

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import threading
 import zipfile
 
 PACKAGE = "cloudmaid"
@@ -33,6 +34,7 @@ EXCLUDED = CLI_SIDE | frozenset(
 ON_DEMAND = frozenset({"resources/query.py", "resources/config_source.py"})
 EXCLUDED_DIRS = frozenset({"sandbox", "__pycache__"})
 DATA_SUFFIXES = (".py", ".json")
+_PARSE_LOCK = threading.Lock()
 
 # What every function imports: the handler and, lazily, the policy engine it builds. The
 # policy's own registering modules (plugins.policy_modules) are added per policy.
@@ -129,7 +131,11 @@ def imported_modules(path, source):
     is_package = path.endswith("/__init__.py")
     package = (path[:-len("/__init__.py")] if is_package else path.rsplit("/", 1)[0])
     package = package.replace("/", ".")
-    for node in ast.walk(ast.parse(source, path)):
+    # one parse at a time: deploys build packages in threads, and some CPython 3.11 releases
+    # fail concurrent parses ("SystemError: AST constructor recursion depth mismatch")
+    with _PARSE_LOCK:
+        tree = ast.parse(source, path)
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):

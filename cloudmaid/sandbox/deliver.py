@@ -11,6 +11,7 @@ import datetime
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -84,8 +85,10 @@ class Delivery:
     read back from moto, when it runs in this process.
     """
 
-    def __init__(self, session, region, account_id, env, packages=None):
+    def __init__(self, session, region, account_id, env, packages=None, credentials=None):
         self.session = session
+        # (function, its configuration, depth) -> the invocation's credentials (environment)
+        self.credentials = credentials
         self.region = region
         self.account_id = account_id
         self.env = dict(env)
@@ -182,8 +185,9 @@ class Delivery:
             self._unpacked[sha] = folder
         return self._unpacked[sha]
 
-    def invoke(self, name, event):
-        """Run function ``name`` on ``event`` the way Lambda would; an Invocation."""
+    def invoke(self, name, event, depth=1):
+        """Run function ``name`` on ``event`` the way Lambda would; an Invocation. ``depth``:
+        how many invocations (this one included) led to it."""
         config = self._lambda.get_function_configuration(FunctionName=name)
         root = self._task_root(name, config)
         request_id = str(uuid.uuid4())
@@ -202,6 +206,8 @@ class Delivery:
                "AWS_LAMBDA_LOG_GROUP_NAME": context["log_group_name"],
                "AWS_LAMBDA_LOG_STREAM_NAME": stream, "LAMBDA_TASK_ROOT": root,
                "AWS_EXECUTION_ENV": f"AWS_Lambda_{config.get('Runtime', 'python3.11')}"}
+        if self.credentials:
+            env.update(self.credentials(name, config, depth))
         with open(_BOOTSTRAP) as fh:
             source = fh.read()
         payload = json.dumps({"event": event, "context": context, "handler": config["Handler"]},
@@ -228,20 +234,37 @@ class Delivery:
         if inv.error is None and where and not where.startswith(root + os.sep):
             inv.error = {"errorType": "Sandbox.ImportError",
                          "errorMessage": f"cloudmaid was imported from {where}, not the package"}
-        self._ship_logs(context, inv.logs)
+        self._ship_logs(context, inv.logs, t0)
         return inv
 
-    def _ship_logs(self, context, lines):
+    def _ship_logs(self, context, lines, start):
         group, stream = context["log_group_name"], context["log_stream_name"]
         try:
             self._logs.create_log_group(logGroupName=group)
         except self._logs.exceptions.ResourceAlreadyExistsException:
             pass
         self._logs.create_log_stream(logGroupName=group, logStreamName=stream)
-        now = int(time.time() * 1000)
-        events = [{"timestamp": now, "message": line} for line in lines if line]
+        events = _timed(lines, start, time.time())
         if events:
             self._logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=events)
+
+
+_STAMP = re.compile(r"^\[[A-Z]+\]\t(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})Z\t")
+
+
+def _timed(lines, start, end):
+    """Log events for ``lines``: each at the time the runtime's log format stamped on it,
+    else at the previous line's (the first at the start); the last line at the end."""
+    at, out = int(start * 1000), []
+    for line in filter(None, lines):
+        m = _STAMP.match(line)
+        if m:
+            stamp = datetime.datetime.fromisoformat(m.group(1)).replace(tzinfo=datetime.timezone.utc)
+            at = max(at, int(stamp.timestamp() * 1000))
+        out.append({"timestamp": at, "message": line})
+    if out and out[-1]["message"].startswith("REPORT RequestId:"):
+        out[-1]["timestamp"] = max(at, int(end * 1000))
+    return out
 
 
 def _moto_code(account_id, region, name):

@@ -2,8 +2,9 @@
 
 1. start the sandbox and seed the fleet; 2. run the policies in poll mode, then deploy them as
 functions and rules (printing the applied plan, then an empty re-plan); 3. launch an
-untagged instance and an instance with an unencrypted volume, deliver the CloudTrail and
-state-change events to the deployed functions, fire the periodic policy's schedule; 4. print
+untagged instance and an instance with an unencrypted volume (the sandbox records the calls
+as CloudTrail and delivers the events to the deployed functions), fire the periodic policy's
+schedule; 4. print
 event -> function -> matched -> action -> state (read back from the sandbox) and check that
 every expected outcome happened (exit 1 otherwise).
 """
@@ -16,8 +17,8 @@ from ..context import Context
 from ..mu import deploy
 from ..policy import Policy
 from ..session import SessionFactory
-from . import fleet, trail
-from .deliver import Delivery, DeliveryError
+from . import fleet
+from .deliver import DeliveryError
 from .server import Sandbox, SandboxError
 
 SEED = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
@@ -109,7 +110,7 @@ class Demo:
             warnings.simplefilter("ignore")
             out = self.output_dir or tmp
             try:
-                with Sandbox() as sb:
+                with Sandbox(events=True) as sb:
                     self._run(sb, specs, out)
             except (DeliveryError, SandboxError) as e:
                 self.echo(f"demo stopped: {e}", err=True)
@@ -178,20 +179,27 @@ class Demo:
 
     def _events(self, specs, packages):
         self.echo("\n3. Events: launch two instances, fire the schedule")
-        rec = trail.Trail(self.sb.account_id)
-        ec2 = rec.watch(self.sb.client("ec2", self.session))
-        with Delivery(self.session, self.sb.region, self.sb.account_id, self.sb.env(), packages) as delivery:
-            untagged = fleet.launch(ec2, self.fleet.image_id, "new-untagged", encrypted=True)
-            unencrypted = fleet.launch(ec2, self.fleet.image_id, "new-unencrypted",
-                                       fleet.REQUIRED_TAGS, encrypted=False)
-            self.launched = (untagged, unencrypted)
-            self.names.update({untagged: "new-untagged", unencrypted: "new-unencrypted"})
-            self.echo(f"   launched new-untagged ({untagged}) and new-unencrypted ({unencrypted})")
-            invocations = delivery.deliver_all(rec.take())
-            if S3_POLICY in self.functions:
-                invocations += delivery.fire(self.functions[S3_POLICY])
+        lab = self.sb.lab
+        # the functions run the deployed zips: they must be the packages built for the policies
+        lab.delivery.packages.update(packages)
+        if not lab.drain(60):   # the seeding and deploy calls: nothing is listening yet
+            raise DeliveryError("the sandbox did not finish delivering the setup calls")
+        seen = {id(inv) for inv in lab.invocations}
+        ec2 = self.sb.client("ec2", self.session)
+        untagged = fleet.launch(ec2, self.fleet.image_id, "new-untagged", encrypted=True)
+        unencrypted = fleet.launch(ec2, self.fleet.image_id, "new-unencrypted",
+                                   fleet.REQUIRED_TAGS, encrypted=False)
+        self.launched = (untagged, unencrypted)
+        self.names.update({untagged: "new-untagged", unencrypted: "new-unencrypted"})
+        self.echo(f"   launched new-untagged ({untagged}) and new-unencrypted ({unencrypted}); "
+                  "the sandbox recorded the calls as CloudTrail and delivered the events")
+        if not lab.drain(120):
+            raise DeliveryError("the events were not delivered within 120 s")
+        invocations = [inv for inv in lab.invocations if id(inv) not in seen]
+        if S3_POLICY in self.functions:
+            invocations += lab.dispatcher.wait_for_all(lab.fire(self.functions[S3_POLICY]), 120)
         self.echo(f"   {len(invocations)} function invocations, each in its own Lambda-like process "
-                  f"(concurrent, as EventBridge delivers)")
+                  f"(functions side by side, each on its events in order)")
         states = _instance_states(self.sb.client("ec2", self.session), self.launched)
         s3 = self.sb.client("s3", self.session)
         buckets = [b["Name"] for b in s3.list_buckets()["Buckets"]]

@@ -2,7 +2,9 @@
 
 Configured the way event mode needs it: Lambda in moto's no-Docker mode (functions can be
 created and described; we run their code ourselves, see deliver.py), no default AMIs (they
-make every first EC2 call slow), and an IAM role the deployed functions can name.
+make every first EC2 call slow), and an IAM role the deployed functions can name. With
+``events=True`` every request passes through the recorder (recorder.py) and the lab
+(lab.py) delivers the events the calls make, as CloudTrail, EventBridge and Lambda would.
 """
 import errno
 import json
@@ -68,14 +70,19 @@ class SandboxSession(boto3.Session):
 
 
 class Sandbox:
-    """moto's ThreadedMotoServer with cloudmaid's settings. Use as a context manager."""
+    """moto's server with cloudmaid's settings. Use as a context manager."""
 
-    def __init__(self, port=0, region=REGION):
+    def __init__(self, port=0, region=REGION, events=False, clock=None):
         self.port = port
         self.region = region
+        self.events = events
+        self.clock = clock
+        self.lab = None
         self.account_id = ACCOUNT_ID
         self.endpoint = None
         self._server = None
+        self._thread = None
+        self._recorder = None
         self._saved_env = {}
         self._saved_config = None
 
@@ -87,24 +94,45 @@ class Sandbox:
             os.environ[name] = value
         # werkzeug logs every request to stderr unless its logger already has a level
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        from moto.server import ThreadedMotoServer
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
-        self._server.start()
-        self.port = self._server.get_host_and_port()[1]
-        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self._serve()
         self.moto_api("reset")
         self._saved_config = self.moto_api("config", method="GET")
         # before any function exists: Lambda without Docker (moto's "simple" Lambda backend)
         self.moto_api("config", {"lambda": {"use_docker": False}})
         self.seed_role()
+        if self.events:
+            from .lab import Lab
+            self.lab = self._recorder.lab = Lab(self, self.clock)
         return self
+
+    def _serve(self):
+        """moto's WSGI app behind the recorder, on werkzeug's threaded server (as moto's
+        ThreadedMotoServer runs it)."""
+        from moto.moto_server.werkzeug_app import (DomainDispatcherApplication, MotoRequestHandler,
+                                                   create_backend_app)
+        from werkzeug.serving import make_server
+
+        from .recorder import Recorder
+        self._recorder = Recorder(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server("127.0.0.1", self.port, self._recorder, threaded=True,
+                                   request_handler=MotoRequestHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="maid-sandbox",
+                                        daemon=True)
+        self._thread.start()
+        self.port = self._server.server_address[1]
+        self.endpoint = f"http://127.0.0.1:{self.port}"
 
     def stop(self):
         if self._server is None:
             return
+        if self.lab is not None:
+            self.lab.close()
+            self.lab = self._recorder.lab = None
         if self._saved_config:
             self.moto_api("config", {"lambda": self._saved_config.get("lambda", {"use_docker": True})})
-        self._server.stop()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
         self._server = None
         for name, value in self._saved_env.items():
             if value is None:
@@ -158,12 +186,13 @@ class Sandbox:
 
 
 def serve(port=0, with_fleet=False, echo=print, ready=None):
-    """``maid sandbox``: run until Ctrl-C (or SIGTERM), printing what to export."""
+    """``maid sandbox``: run until Ctrl-C (or SIGTERM), printing what to export; every
+    client's calls deliver their events to the functions deployed in it."""
     from . import fleet
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *a: stop.set())
     try:
-        with Sandbox(port=port) as sb:
+        with Sandbox(port=port, events=True) as sb:
             echo(f"cloudmaid sandbox (moto) listening on {sb.endpoint}, account {sb.account_id}")
             echo(f"function role: {sb.role_arn}")
             if with_fleet:
@@ -171,6 +200,9 @@ def serve(port=0, with_fleet=False, echo=print, ready=None):
             echo("point maid, the AWS CLI or boto3 at it:")
             for name, value in sb.env().items():
                 echo(f"  export {name}={value}")
+            echo("every call is recorded as CloudTrail (aws cloudtrail lookup-events) and its "
+                 "events go to the rules deployed here; schedules fire on time, "
+                 "`maid sandbox fire NAME` fires one now.")
             echo("Ctrl-C stops it (its state is discarded).")
             if ready:
                 ready(sb)

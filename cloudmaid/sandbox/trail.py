@@ -1,12 +1,12 @@
-"""CloudTrail and EC2 state-change events for calls made against the sandbox.
+"""CloudTrail and EC2 state-change events, rendered from real calls made against the sandbox.
 
-moto has no CloudTrail and sends nothing to EventBridge, so the sandbox watches the boto3
-clients the demo uses (botocore ``before-parameter-build`` / ``after-call`` hooks) and, for
-each mutating call, builds the event EventBridge would carry: ``AWS API Call via CloudTrail``
-with ``requestParameters`` and ``responseElements`` rendered from the real call's parameters
-and response, the way CloudTrail renders them (EC2: wire names such as ``instancesSet``,
-lists as ``{"items": [...]}``), plus ``EC2 Instance State-change Notification`` events for
-instances whose state the call changed.
+moto has no CloudTrail and sends nothing to EventBridge. For each mutating call the sandbox
+builds the event EventBridge would carry: ``AWS API Call via CloudTrail`` with
+``requestParameters`` and ``responseElements`` rendered from the call's parameters and
+response the way CloudTrail renders them (EC2: wire names such as ``instancesSet``, lists as
+``{"items": [...]}``), plus ``EC2 Instance State-change Notification`` events for instances
+whose state the call changed. The server sees every client's calls (recorder.py); ``Trail``
+watches the boto3 clients given to it instead (client-side hooks).
 """
 import datetime
 import re
@@ -15,6 +15,8 @@ import uuid
 READ_ONLY = re.compile(r"^(Describe|List|Get|Head|Lookup|Search|Select|Batch[GD]et)")
 # S3 request members CloudTrail names differently from the API model
 _S3_NAMES = {"Bucket": "bucketName", "Key": "key"}
+# EC2 request lists of ids, which CloudTrail writes as sets of one-key items
+_EC2_ID_SETS = {"instanceId": "instancesSet", "resourceId": "resourcesSet", "groupId": "groupSet"}
 # response lists whose items carry an instance id and a current state
 _STATE_LISTS = {"RunInstances": ("Instances", "State"),
                 "StartInstances": ("StartingInstances", "CurrentState"),
@@ -36,22 +38,27 @@ def _lower_camel(name):
     return name[:1].lower() + name[1:] if name else name
 
 
-def render(value, shape, service):
+def render(value, shape, service, top=True):
     """A boto3 value (params or parsed response) as CloudTrail writes it."""
     if shape is None or value is None:
-        return value
+        return None
     kind = shape.type_name
     if kind == "structure":
         out = {}
         for name, member in shape.members.items():
             if name in value and name != "ResponseMetadata":
-                out[_key(name, member, service)] = render(value[name], member, service)
+                key = _key(name, member, service, top)
+                if key in _EC2_ID_SETS and member.type_name == "list" and service == "ec2" \
+                        and member.member.type_name == "string":
+                    out[_EC2_ID_SETS[key]] = {"items": [{key: v} for v in value[name]]}
+                else:
+                    out[key] = render(value[name], member, service, False)
         return out
     if kind == "list":
-        items = [render(v, shape.member, service) for v in value]
+        items = [render(v, shape.member, service, False) for v in value]
         return {"items": items} if service == "ec2" else items
     if kind == "map":
-        return {k: render(v, shape.value, service) for k, v in value.items()}
+        return {k: render(v, shape.value, service, False) for k, v in value.items()}
     if kind == "timestamp" and isinstance(value, datetime.datetime):
         return int(value.timestamp() * 1000)
     if kind == "blob":
@@ -59,11 +66,11 @@ def render(value, shape, service):
     return value
 
 
-def _key(name, member, service):
+def _key(name, member, service, top):
     if service == "ec2":
         return _lower_camel(member.serialization.get("name") or name)
-    if service == "s3":
-        return _S3_NAMES.get(name, name)
+    if service == "s3":   # the request's own members; bodies keep the API's names
+        return _S3_NAMES.get(name, name) if top else name
     return _lower_camel(name)
 
 
@@ -74,7 +81,24 @@ def envelope(detail_type, source, region, account_id, detail, resources=(), when
             "region": region, "resources": list(resources), "detail": detail}
 
 
-def cloudtrail_event(model, params, parsed, region, account_id, when=None):
+def user_identity(account_id, access_key=None):
+    """The ``userIdentity`` of the sandbox's one IAM user (what any client's keys stand for)."""
+    out = {"type": "IAMUser", "principalId": "AIDASANDBOXUSER00001", "accountId": account_id,
+           "arn": f"arn:aws:iam::{account_id}:user/sandbox", "userName": "sandbox"}
+    if access_key:
+        out["accessKeyId"] = access_key
+    return out
+
+
+def error_code(service, code, status):
+    """CloudTrail's errorCode: EC2 prefixes Client. / Server. to the API's error code."""
+    if service == "ec2" and code and not code.startswith(("Client.", "Server.")):
+        return ("Server." if status and status >= 500 else "Client.") + code
+    return code
+
+
+def cloudtrail_event(model, params, parsed, region, account_id, when=None, identity=None,
+                     user_agent="cloudmaid-sandbox", source_ip="127.0.0.1"):
     """The ``AWS API Call via CloudTrail`` event for one call."""
     service = model.service_model.endpoint_prefix
     when = when or _now()
@@ -82,28 +106,29 @@ def cloudtrail_event(model, params, parsed, region, account_id, when=None):
     error = (parsed or {}).get("Error")
     detail = {
         "eventVersion": "1.08",
-        "userIdentity": {"type": "IAMUser", "principalId": "AIDASANDBOX", "accountId": account_id,
-                         "arn": f"arn:aws:iam::{account_id}:user/sandbox", "userName": "sandbox"},
+        "userIdentity": identity or user_identity(account_id),
         "eventTime": _iso(when),
         "eventSource": f"{service}.amazonaws.com",
         "eventName": model.name,
         "awsRegion": region,
-        "sourceIPAddress": "127.0.0.1",
-        "userAgent": "cloudmaid-sandbox",
+        "sourceIPAddress": source_ip,
+        "userAgent": user_agent,
         "requestParameters": render(params, model.input_shape, service) or None,
         "responseElements": None,
         "requestID": meta.get("RequestId") or str(uuid.uuid4()),
         "eventID": str(uuid.uuid4()),
-        "readOnly": False,
+        "readOnly": bool(READ_ONLY.match(model.name)),
         "eventType": "AwsApiCall",
         "managementEvent": True,
         "recipientAccountId": account_id,
+        "eventCategory": "Management",
     }
     if error:
-        detail["errorCode"] = error.get("Code")
+        detail["errorCode"] = error_code(service, error.get("Code"), meta.get("HTTPStatusCode"))
         detail["errorMessage"] = error.get("Message")
     else:
-        response = render(parsed, model.output_shape, service) or None
+        # S3 writes no response elements for bucket calls
+        response = None if service == "s3" else render(parsed, model.output_shape, service) or None
         if response is not None and service == "ec2":
             response = {"requestId": detail["requestID"], **response}
         detail["responseElements"] = response

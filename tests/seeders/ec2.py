@@ -21,8 +21,15 @@ def instances(world, label):
 
 @seeder("ebs", "cloudtrail-create-volume.json")
 def volume(world, label):
-    return [world.ec2.create_volume(AvailabilityZone=ZONE, Size=1,
-                                    TagSpecifications=world.spec("volume", label))["VolumeId"]]
+    """A volume attached to an (untagged) instance of its own: detach, copy-instance-tags and
+    encrypt-instance-volumes have something to change."""
+    vid = world.ec2.create_volume(AvailabilityZone=ZONE, Size=1,
+                                  TagSpecifications=world.spec("volume", label))["VolumeId"]
+    host = world.ec2.run_instances(ImageId=world.base_image, MinCount=1, MaxCount=1,
+                                   InstanceType="t3.micro",
+                                   Placement={"AvailabilityZone": ZONE})["Instances"][0]
+    world.ec2.attach_volume(VolumeId=vid, InstanceId=host["InstanceId"], Device="/dev/sdf")
+    return [vid]
 
 
 @seeder("ebs-snapshot", "cloudtrail-create-snapshot.json")

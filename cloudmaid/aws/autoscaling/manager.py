@@ -14,6 +14,8 @@ GONE = ("InvalidLaunchTemplateId.NotFound", "InvalidLaunchTemplateId.VersionNotF
 
 @register_manager("launch-template-version")
 class LaunchTemplateVersions(ResourceManager):
+    #: IAM actions of the calls the row does not describe
+    permissions = ("ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions")
 
     def describe(self, params):
         client = self.client()

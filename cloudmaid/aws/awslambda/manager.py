@@ -39,6 +39,8 @@ class FunctionManager(ResourceManager):
 
 @register_manager("lambda-layer")
 class LayerManager(ResourceManager):
+    #: IAM actions of the calls the row does not describe
+    permissions = ("lambda:ListLayers", "lambda:ListLayerVersions")
 
     def arn(self, resource):
         return resource.get("LayerVersionArn") or super().arn(resource)

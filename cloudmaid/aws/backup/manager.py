@@ -9,6 +9,8 @@ from ...resources.manager import ResourceManager, register_manager
 
 @register_manager("backup-plan")
 class BackupPlanManager(ResourceManager):
+    #: IAM actions of the calls the row does not describe
+    permissions = ("backup:GetBackupPlan",)
 
     def describe(self, params):
         client = self.client()

@@ -13,6 +13,8 @@ def home_region(trail, default=None):
 
 @register_manager("cloudtrail")
 class TrailManager(ResourceManager):
+    #: IAM actions of the calls the row does not describe
+    permissions = ("cloudtrail:ListTags",)
 
     def trail_client(self, trail):
         return self.client("cloudtrail", home_region(trail, self.ctx.region))

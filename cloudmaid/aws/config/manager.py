@@ -7,6 +7,8 @@ from ...resources.manager import ResourceManager, register_manager
 
 @register_manager("config-recorder")
 class RecorderManager(ResourceManager):
+    #: IAM actions of the calls the row does not describe
+    permissions = ("config:DescribeConfigurationRecorderStatus", "config:DescribeDeliveryChannels")
 
     def describe(self, params):
         recorders = super().describe(params)

@@ -1,12 +1,14 @@
 """EC2 instance filters with Cloud Custodian's names, keys and semantics: ages (instance-age,
 instance-uptime, state-age) and related resources (ebs, security-group, subnet, image,
-image-age). Related lookups are batched for all instances and cached for the run."""
+image-age, image-metadata, vpc, default-vpc). Related lookups are batched for all instances
+and cached for the run."""
 import re
 
 from ...filters.core import filters, now_of
 from ...filters.valuetypes import parse_date
 from ...resources.related import (
     AgeFilter, RelatedFilter, RelatedValueFilter, lookup, value_filter)
+from ..elb.network import DefaultVpcFilter
 
 EC2 = ("ec2",)
 
@@ -97,10 +99,61 @@ class SecurityGroup(RelatedFilter):
 
 @filters.register("subnet", resources=EC2)
 class Subnet(RelatedFilter):
+    """Value filter on the instance's subnets. ``igw``/``nat`` (true or false) also ask whether
+    the subnet's route table (its own, else its VPC's main one) routes to an internet or NAT
+    gateway; ``operator`` combines those checks and the value filter per subnet (default
+    ``and``) as well as the subnets (default ``or``), as in Custodian. Without ``key`` and
+    ``value`` the value filter takes no part (Custodian counts it as passed, so with
+    ``operator: or`` every subnet would match)."""
     related_type = "subnet"
     ids_expression = "NetworkInterfaces[].SubnetId"
     annotation = "matched-subnets"
-    permissions = ("ec2:DescribeSubnets",)
+    permissions = ("ec2:DescribeSubnets", "ec2:DescribeRouteTables")
+    schema = dict(RelatedFilter.schema, igw={"enum": [True, False]},
+                  nat={"enum": [True, False]})
+
+    def validate(self):
+        if self.gateways() and not ({"key", "value"} & set(self.data)):
+            return []
+        return super().validate()
+
+    def gateways(self):
+        return {k: self.data[k] for k in ("igw", "nat") if self.data.get(k) in (True, False)}
+
+    def process(self, resources, event=None):
+        if self.gateways():
+            self._tables = route_tables(self.manager.ctx)
+        return super().process(resources, event)
+
+    def matcher(self, resource):
+        wanted = self.gateways()
+        if not wanted:
+            return super().matcher(resource)
+        value = super().matcher(resource) if {"key", "value"} & set(self.data) else None
+        combine = any if self.data.get("operator", "and") == "or" else all
+
+        def match(subnet):
+            table = self._tables.get(subnet.get("SubnetId")) or \
+                self._tables.get(subnet.get("VpcId"))
+            routes = (table or {}).get("Routes") or ()
+            has = {"igw": any((r.get("GatewayId") or "").startswith("igw-") for r in routes),
+                   "nat": any(r.get("NatGatewayId") for r in routes)}
+            checks = [table is not None and has[k] == want for k, want in wanted.items()]
+            return combine(checks + ([value(subnet)] if value else []))
+        return match
+
+
+def route_tables(ctx):
+    """Route tables by the subnet they are associated with, and main ones by VPC."""
+    from ...resources.manager import ResourceManager
+    out = {}
+    for table in ResourceManager.for_type(ctx, "route-table").resources():
+        for a in table.get("Associations") or ():
+            if a.get("Main"):
+                out[table.get("VpcId")] = table
+            elif a.get("SubnetId"):
+                out[a["SubnetId"]] = table
+    return out
 
 
 class InstanceImage:
@@ -157,3 +210,51 @@ class ImageAge(InstanceImage, AgeFilter):
 
     def keys(self):
         return {"ImageId"}
+
+
+@filters.register("image-metadata", resources=EC2)
+class ImageMetadata(RelatedValueFilter):
+    """Value filter on the instance's image as EC2 remembers it for the instance
+    (DescribeInstanceImageMetadata: ``State``, ``DeprecationTime``, ``IsPublic`` ..., even for
+    a deregistered image), kept in ``c7n:image-metadata``; none known is an empty one."""
+    predicate = False
+    schema = dict(RelatedFilter.schema)
+    schema.pop("match-resource")
+    schema.pop("operator")
+    annotation = "c7n:image-metadata"
+    permissions = ("ec2:DescribeInstanceImageMetadata",)
+    batch = 50
+
+    def __init__(self, data, manager=None):
+        super().__init__(data, manager)
+        self._vf = value_filter(self.data, manager)
+
+    def fetch(self, instances):
+        client = self.manager.client()
+        for start in range(0, len(instances), self.batch):
+            chunk = instances[start:start + self.batch]
+            found = client.describe_instance_image_metadata(
+                InstanceIds=[i["InstanceId"] for i in chunk]).get("InstanceImageMetadata") or ()
+            known = {m.get("InstanceId"): m.get("ImageMetadata") or {} for m in found}
+            for i in chunk:
+                i[self.annotation] = known.get(i["InstanceId"], {})
+
+    def process(self, resources, event=None):
+        self.fetch([r for r in resources if self.annotation not in r])
+        return [r for r in resources if self._vf.match(r[self.annotation])]
+
+    def keys(self):
+        return {"InstanceId"}
+
+
+@filters.register("vpc", resources=EC2)
+class Vpc(RelatedFilter):
+    related_type = "vpc"
+    ids_expression = "VpcId"
+    annotation = "matched-vpcs"
+    permissions = ("ec2:DescribeVpcs",)
+
+
+@filters.register("default-vpc", resources=EC2)
+class DefaultVpc(DefaultVpcFilter):
+    """Instances in the region's default VPC."""

@@ -4,7 +4,9 @@ Custodian's keys and semantics.
 ``matched`` means the permissions an ``ingress``/``egress`` filter of the policy matched (kept
 in ``MatchedIpPermissions``/``MatchedIpPermissionsEgress``, one CIDR, prefix list or group pair
 each, so exactly those are revoked); ``all`` every permission of the group; a list names the
-permissions in RevokeSecurityGroup* form.
+permissions in RevokeSecurityGroup* form (IpPermission entries; ``Cidr``/``CidrV6`` there are
+short for ``IpRanges``/``Ipv6Ranges`` of that one CIDR, as Custodian's documentation writes
+them -- Custodian itself sends them to AWS, which refuses them).
 """
 from botocore.exceptions import ClientError
 
@@ -17,6 +19,16 @@ _REMOVE = {"oneOf": [{"enum": ["all", "matched"]},
                      {"type": "array", "items": {"type": "object", "minProperties": 2}}]}
 _ADD = {"type": "array", "items": {"type": "object", "minProperties": 1}}
 REVOKE = ("ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress")
+_SHORT = {"Cidr": ("IpRanges", "CidrIp"), "CidrV6": ("Ipv6Ranges", "CidrIpv6")}
+
+
+def expand_short(perm):
+    """One permission of a remove list with ``Cidr``/``CidrV6`` spelled out."""
+    out = {k: v for k, v in perm.items() if k not in _SHORT}
+    for short, (key, name) in _SHORT.items():
+        if short in perm:
+            out[key] = list(out.get(key) or ()) + [{name: perm[short]}]
+    return out
 
 
 def chosen(group, direction, which):
@@ -26,7 +38,19 @@ def chosen(group, direction, which):
         return list(group.get(f"MatchedIpPermissions{suffix}") or ())
     if which == "all":
         return list(group.get(f"IpPermissions{suffix}") or ())
-    return list(which) if isinstance(which, list) else []
+    return [expand_short(p) for p in which] if isinstance(which, list) else []
+
+
+def ec2_model():
+    import botocore.session
+    return botocore.session.get_session().get_service_model("ec2")
+
+
+def shape_problem(params, shape):
+    """The first problem botocore finds with ``params`` for ``shape``, or None."""
+    from botocore.validate import ParamValidator
+    report = ParamValidator().validate(params, shape)
+    return report.generate_report().splitlines()[-1].strip() if report.has_errors() else None
 
 
 def revoke(client, group, ingress, egress):
@@ -61,20 +85,25 @@ class SetPermissions(Action):
     permissions = ("ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress") + REVOKE
 
     def validate(self):
-        """Each added permission must be a valid Authorize request (botocore's model)."""
-        import botocore.session
-        from botocore.validate import ParamValidator
-        model = botocore.session.get_session().get_service_model("ec2")
+        """Each added permission must be a valid Authorize request, each listed removal a
+        valid IpPermission (botocore's model)."""
+        model = ec2_model()
         out = []
         for direction in ("ingress", "egress"):
-            shape = model.operation_model(
-                f"AuthorizeSecurityGroup{direction.title()}").input_shape
+            name = f"AuthorizeSecurityGroup{direction.title()}"
+            shape = model.operation_model(name).input_shape
             for i, perm in enumerate(self.data.get(f"add-{direction}") or ()):
-                report = ParamValidator().validate(dict(perm, GroupId="sg-0"), shape)
-                if report.has_errors():
-                    first = report.generate_report().splitlines()[-1].strip()
-                    out.append(((f"add-{direction}", i), f"not an Authorize{direction.title()} "
-                                f"request: {first}"))
+                problem = shape_problem(dict(perm, GroupId="sg-0"), shape)
+                if problem:
+                    out.append(((f"add-{direction}", i),
+                                f"not an Authorize{direction.title()} request: {problem}"))
+            remove = self.data.get(f"remove-{direction}")
+            if isinstance(remove, list):
+                revoke = model.operation_model(f"RevokeSecurityGroup{direction.title()}")
+                problem = shape_problem({"GroupId": "sg-0", "IpPermissions": [
+                    expand_short(p) for p in remove]}, revoke.input_shape)
+                if problem:
+                    out.append(((f"remove-{direction}",), f"not IpPermissions: {problem}"))
         return out
 
     def process(self, resources):

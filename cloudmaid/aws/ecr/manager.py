@@ -10,6 +10,8 @@ from ...resources.manager import ResourceManager, register_manager
 
 @register_manager("ecr-image")
 class EcrImageManager(ResourceManager):
+    #: IAM actions of the calls the row does not describe
+    permissions = ("ecr:DescribeRepositories", "ecr:DescribeImages")
     added_keys = ("imageArn", "c7n:parent-id")
 
     def describe(self, params):

@@ -26,6 +26,8 @@ def service_cluster(arn):
 
 @register_manager("ecs-service")
 class ServiceManager(ResourceManager):
+    #: IAM actions of the calls the row does not describe
+    permissions = ("ecs:ListClusters", "ecs:ListServices", "ecs:DescribeServices")
 
     def describe(self, params):
         client = self.client()
@@ -64,6 +66,8 @@ class ServiceManager(ResourceManager):
 
 @register_manager("ecs-task-definition")
 class TaskDefinitionManager(ResourceManager):
+    #: IAM actions of the calls the row does not describe
+    permissions = ("ecs:DescribeTaskDefinition",)
 
     def _get_each(self, ids):
         client = self.client()

@@ -39,6 +39,8 @@ def nodegroup_parts(arn):
 
 @register_manager("eks-nodegroup")
 class NodegroupManager(ResourceManager):
+    #: IAM actions of the calls the row does not describe
+    permissions = ("eks:ListClusters", "eks:ListNodegroups", "eks:DescribeNodegroup")
 
     def describe(self, params):
         client = self.client()

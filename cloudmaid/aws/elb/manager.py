@@ -15,6 +15,8 @@ def gone(error):
 
 @register_manager("elb")
 class ElbManager(BatchTagsManager):
+    #: IAM actions of the calls the row does not describe
+    permissions = ("elasticloadbalancing:DescribeTags",)
     gone_codes = GONE
     tag_op = "describe_tags"
 

@@ -31,6 +31,8 @@ def serialize_attribute_value(v):
 
 
 class Elbv2Manager(BatchTagsManager):
+    #: IAM actions of the calls the row does not describe
+    permissions = ("elasticloadbalancing:DescribeTags",)
     gone_codes = GONE
     tag_op = "describe_tags"
 

@@ -33,6 +33,8 @@ def key_tags(client, key_id):
 
 @register_manager("kms-key")
 class KeyManager(ResourceManager):
+    #: IAM actions of the calls the row does not describe
+    permissions = ("kms:ListAliases", "kms:DescribeKey", "kms:ListResourceTags")
 
     def with_aliases(self, keys):
         if keys:
@@ -96,6 +98,8 @@ class KeyManager(ResourceManager):
 
 @register_manager("kms")
 class AliasManager(ResourceManager):
+    #: IAM actions of the calls the row does not describe
+    permissions = ("kms:ListAliases",)
 
     def describe(self, params):
         return [a for a in super().describe(params) if a.get("TargetKeyId")]

@@ -16,6 +16,8 @@ def zone_id(resource_id):
 
 @register_manager("hostedzone")
 class HostedZoneManager(BatchTagsManager):
+    #: IAM actions of the calls the row does not describe
+    permissions = ("route53:ListTagsForResources",)
     tag_batch = 10
     tag_op = "list_tags_for_resources"
 

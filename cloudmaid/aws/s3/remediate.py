@@ -177,8 +177,13 @@ class BucketCrossAccount(CrossAccountFilter):
 
 @filters.register("has-statement", resources=S3)
 class BucketHasStatement(HasStatementFilter):
-    """The bucket policy holds the given statements (filters/crossaccount.py)."""
+    """The bucket policy holds the given statements (filters/crossaccount.py);
+    ``{bucket_name}`` and ``{bucket_region}`` are filled in too."""
     permissions = ("s3:GetBucketPolicy",)
+
+    def format_args(self, resource):
+        from .args import bucket_args
+        return dict(super().format_args(resource), **bucket_args(self.manager, resource))
 
 
 @actions.register("remove-statements", resources=S3)

@@ -30,7 +30,7 @@ TYPES = (
         ),
         trail={name: _BUCKET for name in (
             "CreateBucket", "PutBucketAcl", "PutBucketPolicy", "DeleteBucketEncryption",
-            "PutBucketPublicAccessBlock")},
+            "PutBucketPublicAccessBlock", "DeleteBucketPublicAccessBlock")},
         query=AugmentQuery(always=("Location", "Tags")),
     ),
 )

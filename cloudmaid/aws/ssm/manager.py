@@ -8,6 +8,8 @@ from ...resources.manager import ResourceManager, register_manager
 
 @register_manager("ssm-parameter")
 class ParameterManager(ResourceManager):
+    #: IAM actions of the calls the row does not describe
+    permissions = ("ssm:ListTagsForResource",)
 
     def arn(self, resource):
         if resource.get("ARN"):
