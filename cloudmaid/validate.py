@@ -60,7 +60,15 @@ def load_and_check(paths):
         specs.extend(file_specs)
         problems.extend(file_problems)
     problems.extend(check(specs))
-    return specs, problems
+    return specs, [one_line(p) for p in problems]
+
+
+def one_line(message):
+    """A problem as one printable line: control characters a document's keys or values carry
+    (a carriage return, a tab) are shown escaped, never written to the terminal."""
+    if message.isprintable():
+        return message
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 def read_policies(source):

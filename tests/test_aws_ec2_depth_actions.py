@@ -151,7 +151,8 @@ def test_set_instance_profile_failure_is_per_instance(ctx, ec2):
 
 # -- propagate-spot-tags -------------------------------------------------------------------
 def spot(ec2, request_tags, instance_tags=None):
-    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    from .conftest import make_ami
+    image = make_ami(ec2)
     out = ec2.request_spot_instances(
         SpotPrice="0.1", InstanceCount=1,
         LaunchSpecification={"ImageId": image, "InstanceType": "t3.micro"},

@@ -313,7 +313,13 @@ def test_ebs_query(ctx, ec2):
                    key="VolumeId") == sorted([small, big])
 
 
-def test_ami_query_replaces_the_owner_default(ctx, ec2):
+@pytest.fixture
+def amazon_images(monkeypatch):
+    """moto's public AMIs (owned by Amazon), which tests/conftest.py turns off elsewhere."""
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "true")
+
+
+def test_ami_query_replaces_the_owner_default(amazon_images, ctx, ec2):
     from .conftest import make_ami
     own = make_ami(ec2)
     assert matched(ctx, "ami", key="ImageId") == [own]
