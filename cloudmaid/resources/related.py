@@ -12,7 +12,7 @@ import jmespath
 from ..errors import PolicyError
 from ..filters.core import Filter, now_of
 from ..filters.ops import OPERATORS
-from ..filters.value import ValueFilter
+from ..filters.value import VALUE_SCHEMA, ValueFilter
 from .manager import ResourceManager
 
 #: below this many ids, fetch by id; at or above it, list the whole type (Custodian uses 10)
@@ -77,6 +77,19 @@ def value_data(data):
 
 def value_filter(data, manager):
     return ValueFilter(value_data(data), manager)
+
+
+class ValueOverFilter(Filter):
+    """A value filter over something the filter reads (a detail, a related listing), as
+    Custodian's ValueFilter subclasses: the filter's own keys are the value filter's."""
+    schema = VALUE_SCHEMA
+
+    def __init__(self, data, manager=None):
+        super().__init__(data, manager)
+        self._vf = value_filter(self.data, manager)
+
+    def validate(self):
+        return self._vf.validate()
 
 
 def value_filter_problems(data, manager):

@@ -6,8 +6,7 @@ import re
 from botocore.exceptions import ClientError
 
 from ...filters.core import Filter, filters
-from ...filters.value import VALUE_SCHEMA
-from ...resources.related import value_filter
+from ...resources.related import ValueOverFilter
 
 CONFIG = "c7n:distribution-config"
 
@@ -24,19 +23,11 @@ def distribution_config(client, distribution):
 
 
 @filters.register("distribution-config", resources=("distribution",))
-class DistributionConfig(Filter):
+class DistributionConfig(ValueOverFilter):
     """A value filter over the distribution's configuration (``Logging.Enabled``), read once
     per distribution per run (no annotation from the value filter, as Custodian)."""
     predicate = False
-    schema = VALUE_SCHEMA
     permissions = ("cloudfront:GetDistributionConfig",)
-
-    def __init__(self, data, manager=None):
-        super().__init__(data, manager)
-        self._vf = value_filter(self.data, manager)
-
-    def validate(self):
-        return self._vf.validate()
 
     def process(self, resources, event=None):
         client = self.manager.client()

@@ -7,7 +7,7 @@ from botocore.exceptions import ClientError
 
 from ...filters.core import Filter, filters
 from ...filters.value import VALUE_SCHEMA
-from ...resources.related import RelatedValueFilter, lookup, register_related, value_filter
+from ...resources.related import RelatedValueFilter, ValueOverFilter, lookup, register_related, value_filter
 from .network import DefaultVpcFilter
 from .types import TYPES
 
@@ -146,18 +146,10 @@ class IsNotLogging(AccessLogFilter):
             or bool(want_prefix and want_prefix != prefix)
 
 
-class AttributesFilter(Filter):
+class AttributesFilter(ValueOverFilter):
     """A value filter over the ``attributes_key`` detail (no annotation, as Custodian)."""
     attributes_key = "Attributes"
-    schema = VALUE_SCHEMA
     permissions = ("elasticloadbalancing:DescribeLoadBalancerAttributes",)
-
-    def __init__(self, data, manager=None):
-        super().__init__(data, manager)
-        self._vf = value_filter(self.data, manager)
-
-    def validate(self):
-        return self._vf.validate()
 
     def match(self, resource, event=None):
         return self._vf.match(resource.get(self.attributes_key) or {}, event)

@@ -6,7 +6,7 @@ from botocore.exceptions import ClientError
 from ...filters.core import Filter, filters
 from ...filters.value import VALUE_SCHEMA
 from ...resources.manager import ResourceManager
-from ...resources.related import register_related, value_filter
+from ...resources.related import ValueOverFilter, register_related, value_filter
 from ..elb.filters import AttributesFilter
 from ..elb.network import DefaultVpcFilter
 from .types import TYPES
@@ -154,19 +154,11 @@ def target_groups(manager):
 
 
 @filters.register("target-group", resources=APP_ELB)
-class TargetGroup(Filter):
+class TargetGroup(ValueOverFilter):
     """A value filter over the list of the load balancer's target groups (``key:
     "[].Protocol"``, ``op: intersect``)."""
     predicate = False
-    schema = VALUE_SCHEMA
     permissions = ("elasticloadbalancing:DescribeTargetGroups",)
-
-    def __init__(self, data, manager=None):
-        super().__init__(data, manager)
-        self._vf = value_filter(self.data, manager)
-
-    def validate(self):
-        return self._vf.validate()
 
     def process(self, resources, event=None):
         by_alb = target_groups(self.manager) if resources else {}
