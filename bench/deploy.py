@@ -4,7 +4,11 @@ N policies (by default 100: cloudtrail, periodic and ec2-instance-state modes in
 deployed with ``maid run``'s deploy path to a moto server on 127.0.0.1, then deployed again
 unchanged. Prints wall time and the API calls of each (reads and writes by operation).
 
-    python3 bench/deploy.py [--policies N]
+    python3 bench/deploy.py [--policies N] [--share-rules | --bundle]
+
+With ``--share-rules`` or ``--bundle`` the deploy serves policies with identical patterns by
+shared rules or one function (mu/sharing.py, mu/bundle.py); it also prints how many rules and
+functions the region holds and how many functions one RunInstances event invokes.
 """
 import argparse
 import collections
@@ -46,6 +50,9 @@ def fmt(calls):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--policies", type=int, default=100)
+    how = ap.add_mutually_exclusive_group()
+    how.add_argument("--share-rules", action="store_true")
+    how.add_argument("--bundle", action="store_true")
     args = ap.parse_args(argv)
 
     import boto3
@@ -79,7 +86,8 @@ def main(argv=None):
             for label in ("first deploy", "unchanged redeploy"):
                 ctx = Context(SessionFactory(region="us-east-1"))
                 t = time.perf_counter()
-                code = deploy.deploy(specs, ctx, echo=quiet)
+                code = deploy.deploy(specs, ctx, echo=quiet, share_rules=args.share_rules,
+                                     bundle=args.bundle)
                 elapsed = time.perf_counter() - t
                 calls = ctx.counter.snapshot()
                 reads, writes = split(calls)
@@ -88,6 +96,13 @@ def main(argv=None):
                       f"{sum(writes.values())} writes")
                 print(f"  reads:  {fmt(reads)}")
                 print(f"  writes: {fmt(writes)}")
+            events, lam = boto3.client("events"), boto3.client("lambda")
+            rules = [r for p in events.get_paginator("list_rules").paginate() for r in p["Rules"]]
+            functions = sum(len(p["Functions"]) for p in lam.get_paginator("list_functions").paginate())
+            launch = sum(len(events.list_targets_by_rule(Rule=r["Name"])["Targets"]) for r in rules
+                         if "RunInstances" in (r.get("EventPattern") or ""))
+            print(f"deployed: {len(rules)} rules, {functions} functions; one RunInstances event "
+                  f"invokes {launch} functions")
     finally:
         server.stop()
 

@@ -120,8 +120,12 @@ def validate(files):
 @click.option("--retry-mode", type=click.Choice(["standard", "adaptive"]), default=None)
 @click.option("--max-attempts", type=int, default=None, help="API attempts per call, retries included.")
 @click.option("--account-id", default=None, help="Account id (skips the STS lookup).")
+@click.option("--share-rules", is_flag=True, help="Deploy: policies whose event patterns are "
+              "identical share EventBridge rules (5 functions per rule).")
+@click.option("--bundle", is_flag=True, help="Deploy: policies whose event patterns and function "
+              "settings are identical are served by one function and one rule.")
 def run(files, output_dir, patterns, regions, profile, assume_role, dryrun, plan, event_file,
-        retry_mode, max_attempts, account_id):
+        retry_mode, max_attempts, account_id, share_rules, bundle):
     """Run poll-mode policies; deploy (or --plan, or --event run) event-mode ones."""
     from .progress import Progress
     from .runner import RunOptions, run_policies
@@ -131,7 +135,8 @@ def run(files, output_dir, patterns, regions, profile, assume_role, dryrun, plan
     _check_regions(regions)
     options = RunOptions(output_dir=output_dir, regions=list(regions), profile=profile,
                          assume_role=assume_role, dryrun=dryrun, plan=plan, event_file=event_file,
-                         retry_mode=retry_mode, max_attempts=max_attempts, account_id=account_id)
+                         retry_mode=retry_mode, max_attempts=max_attempts, account_id=account_id,
+                         share_rules=share_rules, bundle=bundle)
     total = None if "all" in regions else len(specs) * max(1, len(regions))
     with Progress(total=total, label="maid run") as progress:
         code = run_policies(specs, options, echo=progress.echo(click.echo))

@@ -79,8 +79,9 @@ class MaxResourcesExceeded(Exception):
 
 
 class ResourceFetchError(Exception):
-    """Listing or fetching the resources failed after botocore's retries (throttled, 5xx,
-    AccessDenied): the policy failed; it never reads as "0 resources matched"."""
+    """Listing, fetching or filtering the resources (a detail, a related lookup) failed after
+    botocore's retries (throttled, 5xx, AccessDenied): the policy failed; it never reads as
+    "0 resources matched"."""
 
 
 def window_conditions(data):
@@ -112,11 +113,18 @@ def localize(text, tz):
     return when.isoformat()
 
 
-def aws_error(error):
-    """``Code: Message`` of a botocore error, on one line."""
+def aws_error(error, operation=False):
+    """``Code: Message`` of a botocore error, on one line; ``Operation: `` first with
+    ``operation``; ``(gave up after N attempts)`` when botocore's retries ran out."""
     if isinstance(error, ClientError):
         err = error.response.get("Error", {})
-        return f"{err.get('Code')}: {err.get('Message')}"
+        meta = error.response.get("ResponseMetadata") or {}
+        text = f"{err.get('Code')}: {err.get('Message')}"
+        if operation and getattr(error, "operation_name", None):
+            text = f"{error.operation_name}: {text}"
+        if meta.get("MaxAttemptsReached") and meta.get("RetryAttempts"):
+            text += f" (gave up after {meta['RetryAttempts'] + 1} attempts)"
+        return text
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
@@ -160,7 +168,8 @@ class Policy:
         if not self.conditions_pass():
             log.info("policy:%s skipped: conditions not met in %s", self.name, self.ctx.region)
             return None
-        before = self.ctx.counter.snapshot()
+        counter = self.ctx.counter
+        before, retried = counter.snapshot(), counter.retries_snapshot()
         meta = {
             "policy": self.raw,
             "version": __version__,
@@ -179,18 +188,19 @@ class Policy:
             try:
                 candidates = [dict(r) for r in self.mode.resources(event)]
             except (ClientError, BotoCoreError) as e:
-                message = f"listing {self.resource_type} failed: {aws_error(e)}"
-                log.error("policy:%s %s", self.name, message)
-                meta["errors"].append(message)
-                meta["resources"] = {"candidates": None, "matched": None}
-                meta["api-stats"] = self.ctx.counter.since(before)
-                out.write("metadata.json", meta)
-                raise ResourceFetchError(message) from e
+                self.fetch_failed(out, meta, before, retried, None,
+                                  f"listing {self.resource_type} failed: {aws_error(e)}", e)
             # details (S3) are fetched stage by stage, for the resources still alive
             # what actions may report (notify): this execution and the event it runs on
             self.manager.execution, self.manager.event = meta["execution"], event
-            matched = filters_core.apply(self.filters, candidates, event, self.manager,
-                                         self.ctx.now)
+            try:
+                matched = filters_core.apply(self.filters, candidates, event, self.manager,
+                                             self.ctx.now)
+            except (ClientError, BotoCoreError) as e:
+                # a detail or related read that failed: unknown is not "did not match"
+                self.fetch_failed(out, meta, before, retried, len(candidates),
+                                  f"filtering {self.resource_type} failed: "
+                                  f"{aws_error(e, operation=True)}", e)
             filters_core.annotate_matched(self.filters, matched, event, self.ctx.now)
             t1 = time.time()
             log.info("policy:%s resource:%s region:%s count:%d time:%.2f", self.name,
@@ -213,11 +223,22 @@ class Policy:
             meta["execution"]["duration"] = meta["execution"]["end"] - meta["execution"]["start"]
             meta["metrics"] = {"ResourceCount": len(matched), "ResourceTime": t1 - t0,
                                "ActionTime": time.time() - t1}
-            meta["api-stats"] = self.ctx.counter.since(before)
+            meta["api-stats"] = counter.since(before)
+            meta["api-retries"] = counter.retries_since(retried)
             meta["config"]["account_id"] = self.account_id()
             out.write("metadata.json", meta)
         meta["matched"] = matched
         return meta
+
+    def fetch_failed(self, out, meta, before, retried, candidates, message, error):
+        """Record a failed read in metadata.json (no resources.json) and fail the policy."""
+        log.error("policy:%s %s", self.name, message)
+        meta["errors"].append(message)
+        meta["resources"] = {"candidates": candidates, "matched": None}
+        meta["api-stats"] = self.ctx.counter.since(before)
+        meta["api-retries"] = self.ctx.counter.retries_since(retried)
+        out.write("metadata.json", meta)
+        raise ResourceFetchError(message) from error
 
     def account_id(self):
         """The account id for metadata.json (one STS read when nothing has asked yet)."""

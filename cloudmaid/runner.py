@@ -32,6 +32,8 @@ class RunOptions:
     retry_mode: str = None
     max_attempts: int = None
     account_id: str = None
+    share_rules: bool = False      # deploy: policies with identical patterns share rules
+    bundle: bool = False           # deploy: ... or one function (mu/sharing.py, mu/bundle.py)
 
     @property
     def dry(self):
@@ -101,7 +103,8 @@ def run_region(specs, ctx, options, echo):
             code |= run_one(dataclasses.replace(spec, data=as_pull(spec.data)), ctx, echo)
     elif event:
         from .mu import deploy
-        code |= deploy.deploy(event, ctx, plan_only=options.plan, echo=echo)
+        code |= deploy.deploy(event, ctx, plan_only=options.plan, echo=echo,
+                              share_rules=options.share_rules, bundle=options.bundle)
     return code
 
 

@@ -3,7 +3,8 @@
 Endpoints come from boto3's own configuration (``AWS_ENDPOINT_URL`` and friends), so the
 sandbox, the AWS CLI and this factory all point at the same place without special cases.
 Every client counts the API calls it makes (per ``service.Operation``) for metadata.json and
-the benchmarks.
+the benchmarks, and the retries botocore made for them (throttled, 5xx, connection reset):
+a call answered on its third attempt counts 2, one that gave up after 5 attempts counts 4.
 """
 import collections
 import os
@@ -14,18 +15,41 @@ from botocore.config import Config
 
 DEFAULT_RETRY_MODE = "standard"
 DEFAULT_MAX_ATTEMPTS = 5
+#: where a call's ``service.Operation`` waits in botocore's request context for its answer
+_KEY = "cloudmaid.operation"
 
 
 class ApiCallCounter:
-    """Counts API calls by ``service.Operation``; thread-safe, cheap."""
+    """Counts API calls and their retries by ``service.Operation``; thread-safe, cheap."""
 
     def __init__(self):
         self.counts = collections.Counter()
+        self.retries = collections.Counter()
         self._lock = threading.Lock()
 
-    def __call__(self, model, **kwargs):
+    def __call__(self, model, context=None, **kwargs):
+        """botocore's ``before-call``: one per call, whatever its retries."""
+        key = f"{model.service_model.service_name}.{model.name}"
+        if context is not None:
+            context[_KEY] = key   # for after_call, whose error event names no model
         with self._lock:
-            self.counts[f"{model.service_model.service_name}.{model.name}"] += 1
+            self.counts[key] += 1
+
+    def after_call(self, context=None, **kwargs):
+        """botocore's ``after-call`` (an answer, error or not) and ``after-call-error`` (no
+        answer: the connection failed on the last attempt): the retries the call took."""
+        attempts = ((context or {}).get("retries") or {}).get("attempt", 1)
+        if attempts > 1:
+            with self._lock:
+                self.retries[context.get(_KEY, "?")] += attempts - 1
+
+    def attach(self, client):
+        """Count ``client``'s calls and retries."""
+        events = client.meta.events
+        events.register("before-call", self)
+        events.register("after-call", self.after_call)
+        events.register("after-call-error", self.after_call)
+        return client
 
     def total(self):
         return sum(self.counts.values())
@@ -35,7 +59,18 @@ class ApiCallCounter:
 
     def since(self, before):
         """Calls made since ``before`` (a snapshot)."""
-        return {k: v - before.get(k, 0) for k, v in self.counts.items() if v - before.get(k, 0)}
+        return _since(self.counts, before)
+
+    def retries_snapshot(self):
+        return dict(self.retries)
+
+    def retries_since(self, before):
+        """Retries made since ``before`` (a ``retries_snapshot``)."""
+        return _since(self.retries, before)
+
+
+def _since(counts, before):
+    return {k: v - before.get(k, 0) for k, v in counts.items() if v - before.get(k, 0)}
 
 
 class SessionFactory:
@@ -44,9 +79,12 @@ class SessionFactory:
         self.region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
         self.profile = profile
         self.assume_role = assume_role
+        # total_max_attempts counts the first attempt (as AWS_MAX_ATTEMPTS does); botocore's
+        # max_attempts would count retries only, one attempt more than asked
         self.config = Config(retries={
             "mode": retry_mode or os.environ.get("AWS_RETRY_MODE") or DEFAULT_RETRY_MODE,
-            "max_attempts": int(max_attempts or os.environ.get("AWS_MAX_ATTEMPTS") or DEFAULT_MAX_ATTEMPTS),
+            "total_max_attempts": int(max_attempts or os.environ.get("AWS_MAX_ATTEMPTS")
+                                      or DEFAULT_MAX_ATTEMPTS),
         })
         self.counter = ApiCallCounter()
         self._session = session
@@ -61,8 +99,7 @@ class SessionFactory:
         return self._session
 
     def _assume(self, base):
-        sts = base.client("sts", config=self.config)
-        sts.meta.events.register("before-call", self.counter)
+        sts = self.counter.attach(base.client("sts", config=self.config))
         creds = sts.assume_role(RoleArn=self.assume_role, RoleSessionName="cloudmaid")["Credentials"]
         return boto3.Session(aws_access_key_id=creds["AccessKeyId"],
                              aws_secret_access_key=creds["SecretAccessKey"],
@@ -73,8 +110,8 @@ class SessionFactory:
         with self._lock:
             client = self._clients.get(key)
             if client is None:
-                client = self.session.client(service, region_name=key[1], config=self.config)
-                client.meta.events.register("before-call", self.counter)
+                client = self.counter.attach(
+                    self.session.client(service, region_name=key[1], config=self.config))
                 self._clients[key] = client
             return client
 

@@ -16,6 +16,31 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
 
+def _share_botocore_data():
+    """botocore caches the JSON it reads (service models, endpoints) per session, and nearly
+    every test (each ``maid run``, each fixture client under moto) makes new sessions: EC2's
+    model alone takes ~0.3 s to parse. The files never change during a run and botocore
+    does not modify what it loads, so one parse per worker serves every session."""
+    import botocore.loaders
+    loader = botocore.loaders.Loader
+    for name in ("list_available_services", "determine_latest_version", "list_api_versions",
+                 "load_service_model", "load_data_with_path"):
+        original = getattr(loader, name)
+        cache = {}
+
+        def shared(self, *args, _original=original, _cache=cache, **kwargs):
+            key = (tuple(self.search_paths), type(self.file_loader), args,
+                   tuple(sorted(kwargs.items())))
+            if key not in _cache:
+                _cache[key] = _original(self, *args, **kwargs)
+            return _cache[key]
+        shared.__wrapped__ = original
+        setattr(loader, name, shared)
+
+
+_share_botocore_data()
+
+
 @pytest.fixture
 def aws():
     """moto in-process for the duration of a test."""
@@ -51,3 +76,45 @@ def run_instances(ec2, count=1, tags=None, **kw):
         params["TagSpecifications"] = [{"ResourceType": "instance", "Tags": [
             {"Key": k, "Value": v} for k, v in tags.items()]}]
     return [i["InstanceId"] for i in ec2.run_instances(**params)["Instances"]]
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    """One moto server on 127.0.0.1 per test worker (its URL); tests reset it
+    (POST URL/moto-api/reset) before use."""
+    from moto.server import ThreadedMotoServer
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+#: a module of more tests than this is split across workers even when its tests share a
+#: module-scoped fixture: its tests outweigh building the fixture once per worker
+SPLIT = 300
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """With ``-n 2 --dist loadgroup`` (``make test``), a module whose tests share a
+    module-scoped fixture (a seeded moto, a sandbox, a subprocess run) runs on one worker,
+    so that the fixture is built once rather than once per worker. Tests that name their
+    own ``xdist_group`` (a resource type's safety cases) keep it; xdist runs the largest
+    groups first, so that none is left running alone at the end."""
+    modules = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::")[0], []).append(item)
+    for module, tests in modules.items():
+        if len(tests) > SPLIT:
+            continue
+        for item in tests:
+            if item.get_closest_marker("xdist_group") or not shares_module_fixture(item):
+                continue
+            item.add_marker(pytest.mark.xdist_group(module))
+
+
+def shares_module_fixture(item):
+    info = getattr(item, "_fixtureinfo", None)
+    return bool(info) and any(defs and defs[-1].scope == "module"
+                              for defs in info.name2fixturedefs.values())

@@ -148,6 +148,10 @@ def rest_operation(service, method, url, params, headers=()):
         keys |= query
         if not regex.match(path) or not keys <= set(params) or not needed <= set(headers):
             continue
+        fixed = [q.split("=", 1) for q in request_uri(op).partition("?")[2].split("&")
+                 if "=" in q and not q.startswith("x-id=")]
+        if any(params.get(k, [None])[0] != v for k, v in fixed):
+            continue   # the query's value tells them apart (CloudFront's ?Operation=Untag)
         rank = (len(keys) + len(needed), len(regex.pattern))
         if score is None or rank > score:
             best, score = name, rank

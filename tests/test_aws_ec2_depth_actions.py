@@ -4,6 +4,7 @@ them are in tests/test_resources_ec2.py."""
 import boto3
 import pytest
 
+from cloudmaid.aws import once
 from cloudmaid.policy import Policy
 from cloudmaid.validate import PolicyChecker
 
@@ -29,14 +30,15 @@ def describe(ec2, iid):
 def sent(ctx, service, operation):
     """The parameters of every ``operation`` call the run's client makes."""
     calls = []
-    ctx.session_factory.client(service).meta.events.register(
-        f"provide-client-params.{service}.{operation}",
-        lambda params, **kw: calls.append(dict(params)))
+    # writes that must happen once go through their own client (cloudmaid.aws.once)
+    for client in (ctx.session_factory.client(service), once.client(ctx.session_factory, service)):
+        client.meta.events.register(f"provide-client-params.{service}.{operation}",
+                                    lambda params, **kw: calls.append(dict(params)))
     return calls
 
 
 def tags(items):
-    return {t["Key"]: t["Value"] for t in items or ()}
+    return {t["Key"]: t["Value"] for t in items or () if t["Key"] != once.MARKER}
 
 
 # -- snapshot ------------------------------------------------------------------------------
@@ -64,17 +66,19 @@ def test_snapshot_exclude_boot_and_volume_tags(ctx, ec2):
     (snap,) = ec2.describe_snapshots(SnapshotIds=result["snapshots"])["Snapshots"]
     assert snap["VolumeId"] == volume
     # volume tags by default (moto does not copy them: the request says so)
-    assert calls[0]["CopyTagsFromSource"] == "volume" and "TagSpecifications" not in calls[0]
+    assert calls[0]["CopyTagsFromSource"] == "volume"
+    assert [tags(s["Tags"]) for s in calls[0]["TagSpecifications"]] == [{}]   # the marker only
     assert calls[0]["InstanceSpecification"] == {"InstanceId": iid, "ExcludeBootVolume": True}
 
 
 def test_snapshot_tags_without_copy_tags_are_applied(ctx, ec2):
     (iid,) = run_instances(ec2)
     calls = sent(ctx, "ec2", "CreateSnapshots")
-    run(ctx, [iid], [{"type": "snapshot", "copy-volume-tags": False, "tags": {"k": "v"}}])
+    meta = run(ctx, [iid], [{"type": "snapshot", "copy-volume-tags": False, "tags": {"k": "v"}}])
     assert "CopyTagsFromSource" not in calls[0]
-    assert calls[0]["TagSpecifications"] == [{"ResourceType": "snapshot",
-                                              "Tags": [{"Key": "k", "Value": "v"}]}]
+    assert calls[0]["TagSpecifications"] == [{"ResourceType": "snapshot", "Tags": [
+        {"Key": "k", "Value": "v"},
+        {"Key": once.MARKER, "Value": f"{meta['execution']['id']}:{iid}"}]}]
 
 
 def test_snapshot_validation():

@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from cloudmaid.policy import Policy
+from cloudmaid.policy import Policy, ResourceFetchError
 from cloudmaid.resources.manager import ResourceManager
 from cloudmaid.validate import PolicyChecker
 
@@ -444,8 +444,7 @@ def test_mfa_device_key_reads_each_device(ctx, iam, world):
 
 
 def test_usage_fails_in_a_dry_run(ctx, world):
-    from botocore.exceptions import ClientError
     ctx.dryrun = True
-    with pytest.raises(ClientError, match="dry run"):
+    with pytest.raises(ResourceFetchError, match="dry run"):
         run(ctx, "iam-role", [{"type": "usage", "match-operator": "any",
                                "ServiceNamespace": "s3"}])

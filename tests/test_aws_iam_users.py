@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cloudmaid.aws.iam import credential
-from cloudmaid.policy import Policy
+from cloudmaid.policy import Policy, ResourceFetchError
 from cloudmaid.validate import PolicyChecker
 
 DOC = json.dumps({"Version": "2012-10-17", "Statement": [
@@ -293,7 +293,7 @@ def test_a_dry_run_reads_the_report_but_never_generates_one(ctx, iam, users):
     use_client(ctx, client)
     ctx.dryrun = True
     policy = {"type": "credential", "key": "mfa_active", "value": True}
-    with pytest.raises(ClientError, match="a dry run does not generate one"):
+    with pytest.raises(ResourceFetchError, match="a dry run does not generate one"):
         run(ctx, [policy])
     iam.generate_credential_report()
     # moto dates every report 2015-02-02: old unless report_max_age allows it

@@ -127,8 +127,9 @@ def test_more_rules_than_the_bus_allows_fails_at_plan_time_writing_nothing(ctx, 
     code = deploy.deploy(specs_of(tmp_path, *many(3)), ctx, echo=lambda m, err=False: lines.append((m, err)))
     assert code == 1 and writes(ctx.counter.since(before)) == {}
     assert lines == [("deploy in us-east-1: 7 rules on event bus 'default' after this deploy (4 there, "
-                      "3 new), over its quota of 6: raise the quota 'Rules per event bus', or deploy "
-                      "fewer pattern/schedule policies to this region", True)]
+                      "3 new), over its quota of 6: raise the quota 'Rules per event bus', deploy with "
+                      "--share-rules or --bundle, or deploy fewer pattern/schedule policies to "
+                      "this region", True)]
     # within the quota it deploys; an unchanged redeploy adds no rule, so it is not re-checked
     assert deploy.deploy(specs_of(tmp_path, *many(2)), ctx, echo=lambda m, err=False: None) == 0
     assert deploy.deploy(specs_of(tmp_path, *many(2)), ctx, echo=lambda m, err=False: None) == 0

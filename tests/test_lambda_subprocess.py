@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 import zipfile
 
 import boto3
@@ -53,13 +54,10 @@ print(json.dumps({"record": record, "importable": importable,
 
 
 @pytest.fixture
-def server():
-    from moto.server import ThreadedMotoServer
-    srv = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    srv.start()
-    host, port = srv.get_host_and_port()
-    yield f"http://{host}:{port}"
-    srv.stop()
+def server(moto_server):
+    """The worker's moto server (tests/conftest.py), emptied."""
+    urllib.request.urlopen(urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST"))
+    return moto_server
 
 
 def runtime_dir(tmp_path):

@@ -15,6 +15,8 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 
 import fleet  # noqa: E402
 
+#: one fleet and one run for the file: its tests share a worker under ``--dist loadgroup``
+pytestmark = pytest.mark.xdist_group("parity")
 POLICIES = os.path.join(ROOT, "bench", "parity", "policies.yml")
 with open(os.path.join(ROOT, "tests", "fixtures", "parity", "expected.json")) as _f:
     EXPECTED = json.load(_f)

@@ -61,7 +61,13 @@ def test_suites_are_recorded():
         assert sorted(p for p, _ in suites.policies(suite)) == sorted(expected(suite)["policies"])
 
 
-@pytest.mark.parametrize("suite,policy", CASES, ids=[f"{s}:{p}" for s, p in CASES])
+def group(suite):
+    """A suite's cases share one worker under ``--dist loadgroup``, and so its one run."""
+    return pytest.mark.xdist_group(f"parity-{suite}")
+
+
+@pytest.mark.parametrize("suite,policy", [pytest.param(s, p, id=f"{s}:{p}", marks=group(s))
+                                          for s, p in CASES])
 def test_matches_custodian(runs, suite, policy):
     result, matched, _ = runs(suite)
     got = matched[policy]
@@ -71,7 +77,7 @@ def test_matches_custodian(runs, suite, policy):
                          f"extra {sorted(set(got) - set(want))}")
 
 
-@pytest.mark.parametrize("suite", SUITES)
+@pytest.mark.parametrize("suite", [pytest.param(s, id=s, marks=group(s)) for s in SUITES])
 def test_dry_run_succeeds_without_writes(runs, suite):
     from .test_parity import is_read
     result, _, calls = runs(suite)

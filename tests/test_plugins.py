@@ -12,14 +12,16 @@ from cloudmaid.resources.catalog import CATALOG
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# Prints what is registered for one resource type and mode after loading ``how``.
+# Prints what is registered for each resource type named and a mode after loading ``how``
+# (everything, or the subset for the one type named).
 PROBE = r"""
 import json, sys
 from cloudmaid import plugins
-how, rtype, mode = sys.argv[1:4]
+how, mode, *rtypes = sys.argv[1:]
 if how == "all":
     plugins.load_all()
 else:
+    [rtype] = rtypes
     plugins.load_for(rtype, mode)
 from cloudmaid.actions.core import actions
 from cloudmaid.filters.core import filters
@@ -29,20 +31,30 @@ from cloudmaid.resources.manager import MANAGERS
 def name(cls):
     return cls and f"{cls.__module__}.{cls.__qualname__}"
 
-print(json.dumps({
+print(json.dumps({rtype: {
     "filters": {n: name(c) for n, c in filters.items(rtype)},
     "actions": {n: name(c) for n, c in actions.items(rtype)},
     "manager": name(MANAGERS.get(rtype)),
     "mode": name(modes.get(mode)),
     "modules": sorted(m for m in sys.modules if m.startswith("cloudmaid.")),
-}))
+} for rtype in rtypes}))
 """
 
 
-def probe(how, rtype, mode="pull"):
-    out = subprocess.run([sys.executable, "-c", PROBE, how, rtype, mode], cwd=ROOT, check=True,
+def probes(how, mode, rtypes):
+    out = subprocess.run([sys.executable, "-c", PROBE, how, mode, *rtypes], cwd=ROOT, check=True,
                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": ROOT})
     return json.loads(out.stdout)
+
+
+def probe(how, rtype, mode="pull"):
+    return probes(how, mode, [rtype])[rtype]
+
+
+@pytest.fixture(scope="module")
+def everything():
+    """type -> what ``load_all`` registers for it: one fresh process serves every type."""
+    return probes("all", "cloudtrail", sorted(CATALOG))
 
 
 def test_index_is_up_to_date():
@@ -61,12 +73,11 @@ def test_index_maps_every_type_and_mode():
 
 
 @pytest.mark.parametrize("rtype", sorted(CATALOG))
-def test_subset_registers_what_load_all_registers(rtype):
-    everything = probe("all", rtype, "cloudtrail")
+def test_subset_registers_what_load_all_registers(rtype, everything):
     subset = probe("subset", rtype, "cloudtrail")
     for key in ("filters", "actions", "manager", "mode"):
-        assert subset[key] == everything[key], key
-    assert len(subset["modules"]) < len(everything["modules"])
+        assert subset[key] == everything[rtype][key], key
+    assert len(subset["modules"]) < len(everything[rtype]["modules"])
 
 
 def test_ec2_policy_loads_no_other_resource_or_mode_module():

@@ -16,7 +16,6 @@ again alone, so that a failure names the action that wrote.
 """
 import json
 
-import botocore.loaders
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -86,7 +85,10 @@ def pairs():
 
 
 PAIRS = pairs()
-PAIR_IDS = [f"{t}:{n}" for t, n in PAIRS]
+#: the cases; under ``-n`` (``--dist loadgroup``, pyproject.toml) a type's share one worker,
+#: and so its runs below, made once per worker that needs them
+CASES = [pytest.param(t, n, id=f"{t}:{n}", marks=pytest.mark.xdist_group(f"safety-{t}"))
+         for t, n in PAIRS]
 
 
 def action_data(rtype, name):
@@ -126,24 +128,6 @@ VARIANTS = {
 @pytest.fixture(autouse=True)
 def no_sleep(monkeypatch):
     monkeypatch.setattr(EventMode, "sleep", staticmethod(lambda s: None))
-
-
-@pytest.fixture(scope="module", autouse=True)
-def shared_models():
-    """Each ``maid run`` makes a new boto3 session, which parses botocore's service models
-    again (EC2's takes ~0.4 s); the models are read-only, so the runs here share one parse."""
-    loader = botocore.loaders.Loader
-    original = loader.load_service_model
-    cache = {}
-
-    def load(self, service_name, type_name, api_version=None):
-        key = (service_name, type_name, api_version)
-        if key not in cache:
-            cache[key] = original(self, service_name, type_name, api_version)
-        return cache[key]
-    loader.load_service_model = load
-    yield
-    loader.load_service_model = original
 
 
 @pytest.fixture(scope="module")
@@ -236,7 +220,7 @@ def test_every_type_has_a_seeder_and_an_event(world):
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
-@pytest.mark.parametrize("rtype,name", PAIRS, ids=PAIR_IDS)
+@pytest.mark.parametrize("rtype,name", CASES)
 def test_dry_runs_make_no_write_call(dry_runs, world, tmp_path, rtype, name, variant):
     event_mode, flags, must_match = VARIANTS[variant]
     if name in EVENT_ONLY:   # alone, on the event (flags without --event would deploy)
@@ -277,7 +261,7 @@ def live_runs(world, tmp_path_factory):
     return get
 
 
-@pytest.mark.parametrize("rtype,name", PAIRS, ids=PAIR_IDS)
+@pytest.mark.parametrize("rtype,name", CASES)
 def test_same_policy_without_dry_flags_writes(live_runs, world, tmp_path, rtype, name):
     """The recorder sees writes, and each action's policy above has something to change."""
     if name in EVENT_ONLY:

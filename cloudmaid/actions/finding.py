@@ -19,7 +19,7 @@ import json
 from .. import __version__
 from ..output import dumps
 from . import taggers
-from .core import Action, actions
+from .core import AWS_ERRORS, Action, actions
 
 NAMESPACES = ("Software and Configuration Checks", "TTPs", "Effects", "Unusual Behaviors",
               "Sensitive Data Identifications")
@@ -56,6 +56,12 @@ class PostFinding(Action):
               "record_state": {"enum": ["ACTIVE", "ARCHIVED"]}}
     required = ("types",)
     permissions = ("securityhub:BatchImportFindings",)
+
+    def __init__(self, data, manager=None):
+        super().__init__(data, manager)
+        t = taggers.tagger_class(manager.rtype) if getattr(manager, "rtype", None) else None
+        if t:   # each new finding's resource is tagged with its id (tag_new)
+            self.permissions = self.permissions + tuple(t.add_permissions)
 
     def validate(self):
         out = []
@@ -142,7 +148,6 @@ class PostFinding(Action):
 
     # -- sending -----------------------------------------------------------------------------
     def process(self, resources):
-        from botocore.exceptions import ClientError
         client = self.manager.client("securityhub", self.data.get("region"))
         now = datetime.datetime.now(datetime.timezone.utc).isoformat()
         taggable = taggers.tagger_class(self.manager.rtype) is not None
@@ -158,7 +163,7 @@ class PostFinding(Action):
                     new.append((r, findings[-1]["Id"]))
             try:
                 answer = client.batch_import_findings(Findings=findings)
-            except ClientError as e:
+            except AWS_ERRORS as e:
                 for r in batch:
                     self.fail(r, e)
                 continue
@@ -175,11 +180,10 @@ class PostFinding(Action):
     def tag_new(self, marked, created):
         """Tag each new finding's resource with its id, so the next run updates it."""
         tagger = taggers.for_manager(self.manager)
-        from botocore.exceptions import ClientError
         for r, finding_id in marked:
             tags = {self.tag_key(): f"{finding_id}:{created}"}
             try:
                 tagger.add([r], tags)
                 taggers.set_tags(r, add=tags)
-            except ClientError as e:
+            except AWS_ERRORS as e:
                 self.fail(r, e)

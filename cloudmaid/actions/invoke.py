@@ -5,7 +5,7 @@ unless ``async: false`` (then ``timeout`` seconds, 90, per call). ``function`` (
 ``qualifier``, ``region``, ``assume-role`` (a role to invoke as)."""
 from .. import __version__
 from ..output import dumps
-from .core import Action, actions
+from .core import AWS_ERRORS, Action, actions
 from .notify import account_alias
 
 
@@ -37,7 +37,6 @@ class InvokeLambda(Action):
         return session.client("lambda", region_name=region, config=config)
 
     def process(self, resources):
-        from botocore.exceptions import ClientError
         m = self.manager
         params = {"FunctionName": self.data["function"]}
         if self.data.get("qualifier"):
@@ -57,7 +56,7 @@ class InvokeLambda(Action):
             try:
                 answer = client.invoke(Payload=dumps(dict(payload, resources=batch), indent=None),
                                        **params)
-            except ClientError as e:
+            except AWS_ERRORS as e:
                 for r in batch:
                     self.fail(r, e)
                 continue

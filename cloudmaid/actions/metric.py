@@ -5,7 +5,7 @@ default), ``units`` (Count by default), ``dimensions`` (a list of ``{name: value
 import datetime
 
 from ..filters.keys import compile_path
-from .core import Action, actions
+from .core import AWS_ERRORS, Action, actions
 
 OPS = {"count": lambda v: float(len(v)), "distinct_count": lambda v: float(len(set(v))),
        "sum": lambda v: float(sum(v)), "average": lambda v: float(sum(v)) / max(len(v), 1)}
@@ -38,7 +38,6 @@ class PutMetric(Action):
         return OPS[self.data.get("op", "count")](values)
 
     def process(self, resources):
-        from botocore.exceptions import ClientError
         datum = {"MetricName": self.data["metric_name"], "Value": self.value(resources),
                  "Unit": self.data.get("units", "Count"),
                  "Timestamp": datetime.datetime.now(datetime.timezone.utc),
@@ -48,6 +47,6 @@ class PutMetric(Action):
             self.manager.client("cloudwatch").put_metric_data(
                 Namespace=self.data["namespace"], MetricData=[datum])
             self.result["succeeded"] = len(resources)
-        except ClientError as e:
+        except AWS_ERRORS as e:
             for r in resources:
                 self.fail(r, e)

@@ -11,7 +11,7 @@ and VPC id are (``groups_expr``, ``vpc_expr``) and how groups are set (``set_gro
 import jmespath
 
 from ..errors import PolicyError
-from .core import Action
+from .core import AWS_ERRORS, Action
 
 SYMBOLS = ("matched", "network-location", "all")
 _IDS = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
@@ -98,14 +98,13 @@ class ModifySecurityGroups(Action):
         tagged = self.lookup_groups([{"Name": f"tag:{tag['key']}", "Values": tag["values"]}]) \
             if tag else []
 
-        from botocore.exceptions import ClientError
         for resource in resources:
             try:
                 for target in self.targets([resource]):
                     groups = self.target_groups(target, named, tagged)
                     if sorted(groups) != sorted(jmespath.search(self.groups_expr, target) or []):
                         self.set_groups(target, groups)
-            except (ClientError, PolicyError) as e:
+            except (*AWS_ERRORS, PolicyError) as e:
                 self.fail(resource, e)
                 continue
             self.result["succeeded"] += 1

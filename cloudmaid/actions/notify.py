@@ -15,9 +15,10 @@ import copy
 import zlib
 
 from .. import __version__
+from ..aws import once
 from ..filters import valuefrom
 from ..output import dumps
-from .core import Action, actions
+from .core import AWS_ERRORS, Action, actions
 
 DATA_MESSAGE = "maidmsg/1.0"
 MAX_MESSAGE = 262144
@@ -147,25 +148,37 @@ class Notify(Action):
         if self.data.get("assume_role", True) is False and getattr(factory, "assume_role", None):
             from ..session import SessionFactory
             factory = SessionFactory(region=region, profile=factory.profile)
-        return factory.client(service, region)
+        # a delivery is never repeated after an attempt that may have arrived (see once)
+        return once.client(factory, service, region)
 
-    def send(self, message, packed):
+    def send(self, message, packed, batch=()):
+        """Deliver once: a FIFO queue or topic drops a repeat of the same deduplication id
+        (the run and the resources), so a lost answer is sent again; elsewhere it fails
+        as uncertain instead (OutcomeUnknown)."""
         t = self.data["transport"]
         attrs = {"mtype": {"DataType": "String", "StringValue": DATA_MESSAGE}}
         if t["type"] == "sqs":
             url, region = queue_url(t["queue"].format(**message), t.get("region") or message["region"],
                                     message["account_id"])
-            return self.client("sqs", region).send_message(
-                QueueUrl=url, MessageBody=packed, MessageAttributes=attrs)["MessageId"]
-        arn, region = topic_arn(t["topic"].format(**message), t.get("region") or message["region"],
-                                message["account_id"], message["partition"])
-        for k, v in (t.get("attributes") or {}).items():
-            attrs[k] = {"DataType": "String", "StringValue": str(v)}
-        return self.client("sns", region).publish(TopicArn=arn, Message=packed,
-                                                  MessageAttributes=attrs)["MessageId"]
+            params = {"QueueUrl": url, "MessageBody": packed, "MessageAttributes": attrs}
+            method, operation = self.client("sqs", region).send_message, "SendMessage"
+        else:
+            arn, region = topic_arn(t["topic"].format(**message),
+                                    t.get("region") or message["region"],
+                                    message["account_id"], message["partition"])
+            for k, v in (t.get("attributes") or {}).items():
+                attrs[k] = {"DataType": "String", "StringValue": str(v)}
+            params = {"TopicArn": arn, "Message": packed, "MessageAttributes": attrs}
+            method, operation = self.client("sns", region).publish, "Publish"
+        fifo = (params.get("QueueUrl") or params.get("TopicArn")).endswith(".fifo")
+        if fifo:    # FIFO needs a group (AWS refuses the message without one)
+            params["MessageGroupId"] = getattr(self.manager, "policy_name", None) or "maid"
+            params["MessageDeduplicationId"] = once.token(
+                self.manager, "notify", params.get("QueueUrl") or params["TopicArn"],
+                *self.resource_ids(batch))
+        return once.once(method, operation, params, idempotent=fifo)["MessageId"]
 
     def process(self, resources):
-        from botocore.exceptions import ClientError
         message = self.envelope()
         for batch, packed in self.payloads(message, list(resources)):
             if len(packed) > MAX_MESSAGE:
@@ -173,8 +186,10 @@ class Notify(Action):
                                                  f"message, over the {MAX_MESSAGE} limit"))
                 continue
             try:
-                self.send(message, packed)
+                self.send(message, packed, batch)
                 self.result["succeeded"] += len(batch)
-            except ClientError as e:
+            except AWS_ERRORS as e:
+                if once.uncertain(e):
+                    self.result.setdefault("uncertain", []).extend(self.resource_ids(batch))
                 for r in batch:
                     self.fail(r, e)

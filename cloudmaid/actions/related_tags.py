@@ -12,10 +12,8 @@ before tagging any); the others are still tagged.
 """
 import re
 
-from botocore.exceptions import ClientError
-
 from . import taggers
-from .core import actions
+from .core import AWS_ERRORS, actions
 from .tags import TagAction, all_permissions
 from ..errors import jmespath_problem
 from ..filters.keys import FUNCTIONS, compile_path
@@ -135,7 +133,7 @@ class CopyRelatedTag(TagAction):
             pairs.append((rid if isinstance(rid, str) and rid else None, r))
         try:
             found = self.related_tags({rid for rid, _ in pairs if rid})
-        except ClientError as e:
+        except AWS_ERRORS as e:
             for r in resources:
                 self.fail(r, e)
             return

@@ -2,14 +2,13 @@
 ``tag`` (``mark``), ``remove-tag`` (``unmark``, ``untag``), ``rename-tag``, ``mark-for-op``.
 
 The service-specific writing lives in taggers.py. Every write goes through ``TagAction.write``:
-batches of the tagger's size via ``Action.batched`` (one failure never stops the others), ids
-that EC2 names as gone are dropped from a batch and the rest retried in one call, and the
+batches of the tagger's size via ``Action.batched`` (one failure never stops the others; ids
+the tagger reads as gone in an error are failed and the rest retried in one call), and the
 in-memory Tags are updated so later actions of the same policy see the change.
 """
+import datetime
 import functools
 import re
-
-from botocore.exceptions import ClientError
 
 from . import taggers
 from .core import Action, actions
@@ -28,6 +27,9 @@ TAG_VALUE = {"oneOf": [
 _SKIP = object()
 #: a lookup's compiled key, shared by the resources of a run
 _search = functools.lru_cache(maxsize=256)(compile_path)
+#: how old an event may be and still be a redelivery (mark-for-op counts from its time)
+REDELIVERY_WINDOW = datetime.timedelta(hours=24)
+CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
 def all_permissions(*needs):
@@ -70,31 +72,14 @@ class TagAction(Action):
     def write(self, resources, call, on_success):
         """``call(batch)`` for batches of the tagger's size; returns the resources written."""
         tagger = self.tagger
-        rid = self.manager.resource_id
-        gone = {}
         done = []
 
-        def guarded(batch):
-            live = [r for r in batch if rid(r) not in gone]
-            while live:
-                try:
-                    call(live)
-                except ClientError as e:
-                    bad = tagger.bad_ids(e, [rid(r) for r in live])
-                    if not bad:
-                        raise
-                    gone.update((rid(r), (r, e)) for r in live if rid(r) in bad)
-                    live = [r for r in live if rid(r) not in bad]
-                    continue
-                on_success(live)
-                done.extend(live)
-                return
+        def once(batch):
+            call(batch)
+            on_success(batch)
+            done.extend(batch)
 
-        self.batched(resources, guarded, size=tagger.batch_size)
-        # batched() counted the dropped ids of a batch that went through: they failed
-        for r, e in gone.values():
-            self.fail(r, e)
-        self.result["succeeded"] -= len(gone)
+        self.batched(resources, once, size=tagger.batch_size, bad_ids=tagger.bad_ids)
         return done
 
 
@@ -235,7 +220,11 @@ class MarkForOp(TagAction):
     """Tag resources with an operation due later: ``tag`` (default ``maid_status``) =
     ``msg`` with ``{op}`` and ``{action_date}`` filled in. ``days``/``hours`` from now in
     ``tz`` (default utc), 4 days when neither is given (Custodian documents 4 days but marks
-    for today); the date is ``%Y/%m/%d``, or ``%Y/%m/%d %H%M %Z`` with hours."""
+    for today); the date is ``%Y/%m/%d``, or ``%Y/%m/%d %H%M %Z`` with hours.
+
+    In event mode "now" is the event's ``time``, so an event delivered twice (EventBridge
+    delivers at least once; Lambda retries) writes the same date both times. A resource that
+    already carries the exact value is not written again."""
     schema = {"tag": {"type": "string"}, "msg": {"type": "string"},
               "days": {"type": "number", "minimum": 0}, "hours": {"type": "number", "minimum": 0},
               "tz": {"type": "string"}, "op": {"type": "string"}}
@@ -258,6 +247,31 @@ class MarkForOp(TagAction):
                       lambda m: op if m.group(1) == "op" else when, template)
 
     def process(self, resources):
-        tags = {self.data.get("tag", DEFAULT_TAG): self.message(self.manager.ctx.now)}
-        self.write(resources, lambda b: self.tagger.add(b, tags),
+        key = self.data.get("tag", DEFAULT_TAG)
+        tags = {key: self.message(mark_clock(self.manager.ctx.now,
+                                             getattr(self.manager, "event", None)))}
+        unchanged = [r for r in resources if taggers.tag_map(r).get(key) == tags[key]]
+        if unchanged:
+            self.result["unchanged"] = self.resource_ids(unchanged)
+            self.result["succeeded"] += len(unchanged)
+        self.write([r for r in resources if taggers.tag_map(r).get(key) != tags[key]],
+                   lambda b: self.tagger.add(b, tags),
                    lambda b: [taggers.set_tags(r, add=tags) for r in b])
+
+
+def mark_clock(now, event):
+    """The time mark-for-op counts from: the event's ``time`` when it is a delivery of the
+    last day (EventBridge retries for up to 24 hours), else ``now`` (poll mode; a replayed or
+    saved event, whose own time would give a date already past)."""
+    when = event.get("time") if isinstance(event, dict) else None
+    try:
+        when = datetime.datetime.fromisoformat(when) if isinstance(when, str) else None
+    except ValueError:
+        return now
+    if when is None:
+        return now
+    utc = datetime.timezone.utc
+    when, now = (t if t.tzinfo else t.replace(tzinfo=utc) for t in (when, now))
+    if now - REDELIVERY_WINDOW <= when <= now + CLOCK_SKEW:
+        return when
+    return now

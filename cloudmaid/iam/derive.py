@@ -1,7 +1,8 @@
 """The IAM actions a policy needs, derived from what it is made of: its resource type's row
 (listing, get by ids, details, tag source), the manager's own calls, its filters and actions
 (their declared ``permissions``, tag actions narrowed to the type's tagger) and its mode (the
-function's logs, the event source's calls, a member role, S3 output)."""
+function's logs, the event source's calls, a member role, S3 output, and what Lambda does
+with the role for the function's VPC, tracing and dead-letter settings)."""
 import json
 import types
 
@@ -61,6 +62,8 @@ def permissions(policy_data):
         for other in getattr(element, "reads", ()):   # related resources it looks up
             found.extend(resource_permissions(catalog.get(other),
                                               type(ResourceManager.for_type(None, other))))
+        if hasattr(element, "embedded_data"):   # a policy it runs (account's missing)
+            found.extend(permissions(element.embedded_data()))
     mode_data = policy_data.get("mode") or {"type": "pull"}
     mode_cls = modes.get(mode_data.get("type", "pull"))
     if mode_cls is None:
@@ -69,7 +72,30 @@ def permissions(policy_data):
                                  raw=policy_data, resource_type=name, manager=manager, ctx=None)
     mode = mode_cls(mode_data, stub)
     found.extend(getattr(mode, "function_permissions", lambda: mode.permissions)())
+    if mode_cls.event_mode:
+        found.extend(lambda_permissions(mode_data))
     return sorted(set(found))
+
+
+#: what Lambda itself does with the execution role for a function's settings
+VPC = ("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces",
+       "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses",
+       "ec2:UnassignPrivateIpAddresses")          # AWSLambdaVPCAccessExecutionRole
+TRACING = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
+DEAD_LETTER = {"sqs": "sqs:SendMessage", "sns": "sns:Publish"}
+
+
+def lambda_permissions(mode_data):
+    """The execution role's actions Lambda needs to honour the mode's function settings: a
+    VPC's network interfaces, active tracing, the dead-letter queue or topic."""
+    out = list(VPC) if mode_data.get("subnets") else []
+    if (mode_data.get("tracing_config") or {}).get("Mode") == "Active":
+        out.extend(TRACING)
+    target = (mode_data.get("dead_letter_config") or {}).get("TargetArn") or ""
+    service = target.split(":")[2] if target.count(":") >= 2 else ""
+    if service in DEAD_LETTER:
+        out.append(DEAD_LETTER[service])
+    return out
 
 
 def document(actions):

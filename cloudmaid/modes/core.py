@@ -135,6 +135,8 @@ DEPLOY_ONLY = frozenset({
 FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}|\{account_id\}):role/[\w+=,.@/-]+$")
 ROLE_NAME = re.compile(r"^[\w+=,.@/-]{1,64}$")
+#: ``role: auto``: deploy makes the function's role (mu/iamrole.py), gc removes it
+AUTO_ROLE = "auto"
 MAX_FUNCTION_NAME = 64
 MAX_DESCRIPTION = 256
 #: seconds to retry ids a describe does not show yet, when the policy sets no ``delay``
@@ -164,9 +166,10 @@ class EventMode(Mode):
         return function_name({"name": self.policy_name, "mode": self.data})
 
     def role_arn(self, account_id, partition="aws"):
-        """The role as an ARN: a bare name is expanded with the account id."""
+        """The role as an ARN: a bare name is expanded with the account id (``auto``: the
+        role deploy makes, named by mu/iamrole.py)."""
         role = self.data.get("role")
-        if not role or role.startswith("arn:"):
+        if not role or role.startswith("arn:") or role == AUTO_ROLE:
             return role
         return f"arn:{partition}:iam::{account_id}:role/{role}"
 
@@ -239,7 +242,12 @@ class EventMode(Mode):
     def fetch(self, ids):
         """One batched describe; ids not visible yet (eventual consistency) are retried with
         exponential backoff for at most ``delay`` seconds."""
-        found = self.manager.get_resources(ids)
+        # cached for this event like a listing: the policies of a bundle (mu/bundle.py) that
+        # name the same ids share one describe; a write by any of them forgets it
+        key = self.manager.listing_key() + ("event ids",) + tuple(ids)
+        if key not in self.manager.ctx.cache:
+            self.manager.ctx.cache[key] = self.manager.get_resources(ids)
+        found = list(self.manager.ctx.cache[key])
         if getattr(self.manager, "builds_resources", False):
             return found   # the account, whatever the ids name (as in Custodian): no retry
         budget = float(self.data.get("delay", DEFAULT_DELAY))
@@ -306,7 +314,8 @@ class EventMode(Mode):
         if role is not None and not (isinstance(role, str) and (
                 ROLE_ARN.match(role) or (ROLE_NAME.match(role) and ":" not in role))):
             out.append((("role",), f"role '{role}' is neither an IAM role ARN "
-                                   f"(arn:aws:iam::ACCOUNT:role/NAME) nor a role name"))
+                                   f"(arn:aws:iam::ACCOUNT:role/NAME), a role name nor "
+                                   f"{AUTO_ROLE} (deploy makes the role)"))
         if isinstance(self.data.get("pattern"), dict):
             from ..events import pattern
             out.extend((("pattern",) + p, m) for p, m in pattern.problems(self.data["pattern"]))

@@ -48,15 +48,20 @@ def check_role(policy):
 def desired(policy, raw, account_id=None):
     """The Deployment one event-mode policy needs. ``raw`` is the policy data as written (it
     travels in the zip uninterpolated: the function fills in its own account and region).
-    ``account_id`` is a callable, used only to expand a bare role name."""
+    ``account_id`` is a callable, used only to expand a bare role name (or name the auto role).
+    ``role: auto``: the role deploy makes (mu/iamrole.py) goes before the function."""
+    from . import iamrole
     check_role(policy)
     mode = policy.mode
     md = mode.data
     role = md["role"]
-    if not role.startswith("arn:"):
+    auto = iamrole.is_auto(policy.data)
+    if auto:
+        role = iamrole.role_arn(mode.function_name, account_id(), policy.ctx.partition)
+    elif not role.startswith("arn:"):
         role = mode.role_arn(account_id(), policy.ctx.partition)
     code, sha = package.build(raw, (raw.get("mode") or {}).get("execution-options") or {})
-    fn = Function(
+    fn = (iamrole.AutoRoleFunction if auto else Function)(
         name=mode.function_name, role=role, handler=md.get("handler", package.HANDLER),
         runtime=md.get("runtime", DEFAULT_RUNTIME), memory=int(md.get("memory", DEFAULT_MEMORY)),
         timeout=int(md.get("timeout", DEFAULT_TIMEOUT)),
@@ -70,6 +75,9 @@ def desired(policy, raw, account_id=None):
         # validation makes these come in pairs (EventMode.validate)
         subnets=tuple(md.get("subnets") or ()), security_groups=tuple(md.get("security_groups") or ()),
         concurrency=md.get("concurrency"))
+    if auto:
+        return iamrole.AutoRoleDeployment(policy=policy.name, function=fn, triggers=tuple(mode.models(fn)),
+                                          role=iamrole.role_for(policy, fn))
     return Deployment(policy=policy.name, function=fn, triggers=tuple(mode.models(fn)))
 
 
@@ -78,11 +86,13 @@ def plan_policy(deployment, session_factory):
     return planner.plan(models, remote.observe(session_factory, models))
 
 
-def deploy(specs, ctx, plan_only=False, echo=_echo):
+def deploy(specs, ctx, plan_only=False, echo=_echo, share_rules=False, bundle=False):
     """Deploy (or with ``plan_only`` print the plan of) event-mode policies; exit code.
 
     A policy that cannot deploy as written (no role) stops the whole deploy before any API
-    call, as an invalid policy stops ``maid run``: nothing is half deployed."""
+    call, as an invalid policy stops ``maid run``: nothing is half deployed. ``share_rules``
+    and ``bundle`` serve policies with identical patterns by fewer rules or one function
+    (mu/sharing.py, mu/bundle.py)."""
     policies, code = [], 0
     for spec in specs:
         try:
@@ -108,17 +118,83 @@ def deploy(specs, ctx, plan_only=False, echo=_echo):
             else:
                 built.append((*item, dep))
         try:
-            problem = quotas.rule_problem([dep for _, _, dep in built], view)
+            # the units to deploy now, and those that need them deployed first (a shared
+            # rule's targets name its functions; a bundle replaces its members' functions)
+            phases = arrange(built, ctx, view, share_rules, bundle)
+            problem = quotas.rule_problem([u.models for units in phases for u in units], view)
         except ClientError as e:
             err = e.response.get("Error", {})
             problem = f"reading the deployed rules failed: {err.get('Code')}: {err.get('Message')}"
         if problem:
             echo(f"deploy in {ctx.region}: {problem}", err=True)
             return 1
-        for result, lines in pool.map(lambda i: _collect(_deploy_one, *i, ctx, view, plan_only), built):
-            _print(lines, echo)
-            code |= result
+        for units in phases:
+            for result, lines in pool.map(lambda u: _collect(_deploy_unit, u, ctx, view, plan_only), units):
+                _print(lines, echo)
+                code |= result
     return code
+
+
+def arrange(built, ctx, view, share_rules=False, bundle=False):
+    """The deploy Units of ``built`` (``[(spec, policy, Deployment)]``) in phases, each
+    applied once the one before is: without sharing or bundling a unit per policy, then the
+    removal of shared rules and bundles earlier deploys made for these policies."""
+    from . import bundle as bundles
+    from . import sharing
+    first, then, last = [], [], []
+
+    def where(spec):
+        return f"{spec.source.file}:{spec.line('mode')}: policy '{spec.name}'"
+
+    def single(spec, dep):
+        return sharing.Unit(f"{spec.name}: function {dep.function.name} in {ctx.region}",
+                            dep.models(), where(spec))
+
+    groups = {}
+    for spec, policy, dep in built:
+        groups.setdefault(bundles.bundle_key(policy, dep), []).append((spec, policy, dep))
+    alone = []
+    for key, members in groups.items():
+        if bundle and key is not None and len(members) > 1:
+            members = sorted(members, key=lambda m: m[1].name)
+            bdep = bundles.deployment(key, [(s.data, p, d) for s, p, d in members])
+            names = ", ".join(p.name for _, p, _ in members)
+            first.append(sharing.Unit(f"bundle of {len(members)} policies ({names}): function "
+                                      f"{bdep.function.name} in {ctx.region}", bdep.models(),
+                                      where(members[0][0])))
+            then.append(sharing.Unit(f"bundled policies' own functions in {ctx.region}", tuple(
+                m for _, _, d in members for m in bundles.member_cleanup(d)), where(members[0][0])))
+            continue
+        alone.extend(members)
+        if key is not None and view.function(bundles.bundle_name(key)) is not None:
+            then.append(sharing.Unit(f"bundle {bundles.bundle_name(key)} (no longer bundled) in "
+                                     f"{ctx.region}", bundles.bundle_cleanup(key)))
+    order = {id(spec): n for n, (spec, _, _) in enumerate(built)}
+    alone.sort(key=lambda m: order[id(m[0])])
+    shared = {}
+    for spec, policy, dep in alone:
+        rule = sharing.pattern_rule(dep)
+        if rule is None:
+            first.append(single(spec, dep))
+            continue
+        gkey = (sharing.prefix_of(policy), sharing.group_id(policy, rule), rule.bus, rule.pattern,
+                "cloudmaid shared rule")
+        if share_rules:
+            shared.setdefault(gkey, []).append((spec.name, where(spec), dep))
+            continue
+        first.append(single(spec, dep))
+        if gkey not in shared:
+            shared[gkey] = None
+            gone = sharing.cleanup_shared(view, *gkey[:3])
+            if gone:
+                then.append(sharing.Unit(f"shared rules {gkey[0]}shared-{gkey[1]}-* (no longer "
+                                         f"shared) in {ctx.region}", gone))
+    if share_rules:
+        members, rules, own = sharing.shared_units(shared, ctx, view)
+        first.extend(members)
+        then = rules + then
+        last = own
+    return [first, then, last]
 
 
 def _collect(fn, *args):
@@ -142,13 +218,12 @@ def _build(spec, policy, ctx, echo):
         return None
 
 
-def _deploy_one(spec, policy, dep, ctx, view, plan_only, echo):
-    where = f"{spec.source.file}:{spec.line('mode')}: policy '{spec.name}'"
+def _deploy_unit(unit, ctx, view, plan_only, echo):
     try:
-        steps = plan_policy(dep, view)
+        steps = planner.plan(list(unit.models), remote.observe(view, unit.models))
     except ClientError as e:
         err = e.response.get("Error", {})
-        echo(f"{where}: reading the deployed state failed: {err.get('Code')}: {err.get('Message')}", err=True)
+        echo(f"{unit.where or unit.label}: reading the deployed state failed: {err.get('Code')}: "
+             f"{err.get('Message')}", err=True)
         return 1
-    label = f"{spec.name}: function {dep.function.name} in {ctx.region}"
-    return apply_plan(steps, label, ctx.session_factory, plan_only, echo)
+    return apply_plan(steps, unit.label, ctx.session_factory, plan_only, echo)

@@ -68,15 +68,20 @@ class Runtime:
         from ..policy import Policy
         from ..session import SessionFactory
 
-        self.policy_data = config["policy"]
-        self.options = config.get("options") or {}
+        # a bundle (mu/bundle.py) serves several policies; they share one function, hence
+        # its options, context and this event's describes
+        members = config.get("bundle") or [config]
+        self.bundled = "bundle" in config
+        self.policy_data = members[0]["policy"]
+        self.options = members[0].get("options") or {}
         partition, region, account = arn_parts(getattr(lambda_context, "invoked_function_arn", None))
         region = (self.options.get("region") or region or os.environ.get("AWS_REGION")
                   or os.environ.get("AWS_DEFAULT_REGION"))
         self.ctx = Context(SessionFactory(region=region), region=region,
                            account_id=self.options.get("account_id") or account,
                            partition=partition, dryrun=bool(self.options.get("dryrun")))
-        self.policy = Policy(self.policy_data, self.ctx)
+        self.policies = [Policy(m["policy"], self.ctx) for m in members]
+        self.policy = self.policies[0]
         # execution-options as interpolated by the policy ({account_id}, {region})
         out = ((self.policy.mode.data.get("execution-options") or {}).get("output_dir")
                or self.options.get("output_dir"))
@@ -91,28 +96,30 @@ class Runtime:
         elif not root.handlers:
             logging.basicConfig(level=level, format="%(levelname)s %(name)s %(message)s")
 
-    def policy_for(self, event):
-        """The policy to run: the home one, or one built for the member account of the event
-        when the mode has ``member-role`` (a central function serving many accounts)."""
+    def policy_for(self, event, policy=None):
+        """The policy to run (``policy``, default the function's): the home one, or one built
+        for the member account of the event when the mode has ``member-role`` (a central
+        function serving many accounts)."""
         from ..context import Context
         from ..policy import Policy
         from ..session import SessionFactory
 
-        template = (self.policy_data.get("mode") or {}).get("member-role")
-        account = self.policy.mode.member_account(event) if template else None
+        policy = policy or self.policy
+        template = (policy.raw.get("mode") or {}).get("member-role")
+        account = policy.mode.member_account(event) if template else None
         if not account or account == self.ctx._account_id:
-            return self.policy
+            return policy
         if not (isinstance(account, str) and len(account) == 12 and account.isdigit()):
             raise EventError(f"member account {account!r} is not a 12-digit account id")
         region = event.get("region") if isinstance(event, dict) else None
         region = region if isinstance(region, str) and region else self.ctx.region
-        key = (account, region)
+        key = (policy.name, account, region)
         if key not in self._members:
             role = template.replace("{account_id}", account).replace("{account}", account)
             ctx = Context(SessionFactory(region=region, assume_role=role), region=region,
                           account_id=account, partition=self.ctx.partition,
                           dryrun=self.ctx.dryrun, output_dir=self.ctx.output_dir)
-            self._members[key] = Policy(self.policy_data, ctx)
+            self._members[key] = Policy(policy.raw, ctx)
         return self._members[key]
 
 
@@ -128,14 +135,39 @@ def load(context=None):
 def handler(event, context):
     """Lambda entry point."""
     runtime = load(context)
+    if runtime.bundled:
+        return run_bundle(runtime, event, context)
     try:
         policy = runtime.policy_for(event)
     except EventError as e:   # never run a member's event in the home account instead
-        record = {"policy": runtime.policy.name, "mode": runtime.policy.mode.type,
-                  "resource": runtime.policy.resource_type,
-                  "request_id": getattr(context, "aws_request_id", None)}
-        return _emit(record, "invalid", reason=str(e))
+        return _emit(_record(runtime.policy, context), "invalid", reason=str(e))
     return process(policy, event, context)
+
+
+def run_bundle(runtime, event, context):
+    """Each policy of a bundle on one event, in order, as its own function would run it: its
+    own delivery check, output and log line. One failing does not stop the others, and the
+    event is not handed back to Lambda for a retry (that would run the others twice): the
+    failure is in its log line (status ``failed``)."""
+    runtime.ctx.cache.clear()
+    results = []
+    for member in runtime.policies:
+        try:
+            policy = runtime.policy_for(event, member)
+        except EventError as e:
+            results.append(_emit(_record(member, context), "invalid", reason=str(e)))
+            continue
+        try:
+            results.append(process(policy, event, context, fresh=policy.ctx is not runtime.ctx))
+        except Exception as e:   # logged by process; the next member still runs
+            results.append(dict(_record(member, context), status="failed",
+                                reason=f"{type(e).__name__}: {e}"))
+    return {"bundle": results}
+
+
+def _record(policy, lambda_context):
+    return {"policy": policy.name, "mode": policy.mode.type, "resource": policy.resource_type,
+            "request_id": getattr(lambda_context, "aws_request_id", None)}
 
 
 def reset():
@@ -144,17 +176,19 @@ def reset():
     _runtime = None
 
 
-def process(policy, event, lambda_context=None):
+def process(policy, event, lambda_context=None, fresh=True):
     """Run ``policy`` on one event; returns (and logs as one JSON line) a summary record.
+    ``fresh``: forget earlier describes (false for the second and later policies of a bundle
+    on the same event: they share its describes, as the policies of a poll run do).
 
     Shared by the deployed handler and ``maid run --event`` (mu/local.py)."""
     ctx, mode = policy.ctx, policy.mode
     # a warm container must not reuse the last event's describe results or clock
-    ctx.cache.clear()
+    if fresh:
+        ctx.cache.clear()
     ctx.now = datetime.datetime.now(datetime.timezone.utc)
     before = ctx.counter.snapshot()
-    record = {"policy": policy.name, "mode": mode.type, "resource": policy.resource_type,
-              "request_id": getattr(lambda_context, "aws_request_id", None)}
+    record = _record(policy, lambda_context)
     try:
         # the trigger's own decision, the same ``maid run --event`` makes: whatever else
         # invokes the function (a test invoke, a replay) runs only what the trigger would

@@ -45,7 +45,25 @@ def logs(specs, ctx, name, echo=_echo, start=None):
         return 1
     group = log_group(spec)
     try:
-        for e in sorted(events(ctx.session_factory, group, start), key=lambda e: (e["timestamp"], e.get("eventId", ""))):
+        try:
+            found = list(events(ctx.session_factory, group, start))
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+                raise
+            found = None
+        bundle = None if found else _bundle_group(specs, spec, ctx)
+        if bundle is not None:
+            # deployed in a bundle (mu/bundle.py): its lines among the other members'
+            try:
+                found = [e for e in events(ctx.session_factory, bundle, start) if _mentions(e, name)]
+                group = bundle
+            except ClientError as e:
+                if e.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+                    raise
+        if found is None:
+            raise ClientError({"Error": {"Code": "ResourceNotFoundException", "Message": group}},
+                              "FilterLogEvents")
+        for e in sorted(found, key=lambda e: (e["timestamp"], e.get("eventId", ""))):
             echo(format_event(e))
     except ClientError as e:
         err = e.response.get("Error", {})
@@ -56,6 +74,24 @@ def logs(specs, ctx, name, echo=_echo, start=None):
             echo(f"reading {group} failed: {err.get('Code')}: {err.get('Message')}", err=True)
         return 1
     return 0
+
+
+def _bundle_group(specs, spec, ctx):
+    """The log group of the bundle ``spec`` would be deployed in with ``--bundle``, or None."""
+    from ..errors import PolicyError
+    from ..policy import Policy
+    from .bundle import bundle_key, bundle_name
+    try:
+        keys = [bundle_key(Policy(s.data, ctx)) for s in specs if is_event_mode(s.data)]
+        key = bundle_key(Policy(spec.data, ctx))
+    except PolicyError:
+        return None
+    return f"/aws/lambda/{bundle_name(key)}" if key is not None and keys.count(key) > 1 else None
+
+
+def _mentions(event, name):
+    message = event.get("message") or ""
+    return f'"policy": "{name}"' in message or f"policy:{name} " in message
 
 
 def run_logs(specs, name, region=None, profile=None, assume_role=None, echo=_echo):

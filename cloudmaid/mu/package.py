@@ -181,17 +181,35 @@ def _entry(name):
 
 def build(policy_data, options=None, root=ROOT):
     """Return ``(zip bytes, sha256)``; sha256 is base64, like Lambda's ``CodeSha256``."""
-    mode = policy_data.get("mode") if isinstance(policy_data, dict) else None
-    entries = package_files((mode or {}).get("packages") if isinstance(mode, dict) else None)
-    files = tuple(runtime_files(policy_data, root))
+    return _build([policy_data], config_json(policy_data, options), root)
+
+
+def bundle_config(members):
+    """config.json of a bundle: ``members`` is ``[(policy data, options)]``, in serving order."""
+    return canonical_json({"bundle": [{"policy": function_policy(p), "options": o or {}}
+                                      for p, o in members]})
+
+
+def build_bundle(members, root=ROOT):
+    """The zip of one function serving several policies (mu/bundle.py): what each needs."""
+    return _build([p for p, _ in members], bundle_config(members), root)
+
+
+def _build(policies, config, root):
+    entries, files = {}, set()
+    for policy_data in policies:
+        mode = policy_data.get("mode") if isinstance(policy_data, dict) else None
+        entries.update(package_files((mode or {}).get("packages") if isinstance(mode, dict) else None))
+        files.update(runtime_files(policy_data, root))
+    files = tuple(sorted(files))
     entries.update(_sources(root, files))
     index_path = f"{PACKAGE}/index.py"
-    if index_path in entries and policy_data is not None:
+    if index_path in entries and policies != [None]:
         from .slim_index import source   # the index trimmed to what this zip holds
         shipped = {f[:-3].replace("/", ".").removesuffix(".__init__") for f in files
                    if f.endswith(".py")}
         entries[index_path] = source(shipped).encode("utf-8")
-    entries["config.json"] = config_json(policy_data, options).encode("utf-8")
+    entries["config.json"] = config.encode("utf-8")
     entries[f"{HANDLER_MODULE}.py"] = ENTRY_SOURCE.encode("utf-8")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:

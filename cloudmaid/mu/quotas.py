@@ -30,19 +30,25 @@ def rules_per_bus(view):
     return view._listed("rules-per-bus", read)
 
 
-def rule_problem(deployments, view, limit=None):
+def rule_problem(units, view, limit=None):
     """A one-line problem when the deploy would put more rules on a bus than it allows, else
-    None. Only buses that gain rules are counted (and read)."""
-    new = Counter()
-    for dep in deployments:
-        for model in dep.triggers:
+    None. ``units``: the model lists of the deploy (a Deployment's ``models()``, ...). Only
+    buses that gain rules are counted (and read)."""
+    from .sharing import AbsentRule
+    new, gone = Counter(), Counter()
+    for models in units:
+        for model in models:
             if isinstance(model, Rule) and view.rule(model.name, model.bus) is None:
                 new[model.bus] += 1
+            elif isinstance(model, AbsentRule) and view.rule(model.name, model.bus) is not None:
+                gone[model.bus] += 1
     for bus, adding in sorted(new.items()):
         existing = view.rule_count(bus)
         allowed = limit if limit is not None else rules_per_bus(view)
-        if existing + adding > allowed:
-            return (f"{existing + adding} rules on event bus '{bus}' after this deploy ({existing} "
-                    f"there, {adding} new), over its quota of {allowed}: raise the quota "
-                    f"'{QUOTA_NAME}', or deploy fewer pattern/schedule policies to this region")
+        if existing + adding - gone[bus] > allowed:
+            removed = f", {gone[bus]} removed" if gone[bus] else ""
+            return (f"{existing + adding - gone[bus]} rules on event bus '{bus}' after this deploy "
+                    f"({existing} there, {adding} new{removed}), over its quota of {allowed}: raise "
+                    f"the quota '{QUOTA_NAME}', deploy with --share-rules or --bundle, or deploy "
+                    f"fewer pattern/schedule policies to this region")
     return None

@@ -55,6 +55,9 @@ class View:
         """EventBridge's description of rule ``name`` on ``bus`` (ListRules' shape), or None."""
         return self._listed(("rules", bus), lambda: self._list_rules(bus)).get(name)
 
+    def rule_names(self, bus="default"):
+        return sorted(self._listed(("rules", bus), lambda: self._list_rules(bus)))
+
     def rule_count(self, bus="default"):
         return len(self._listed(("rules", bus), lambda: self._list_rules(bus)))
 

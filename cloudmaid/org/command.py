@@ -1,9 +1,11 @@
-"""``maid org run`` / ``maid org report``: c7n-org's options over the engine.
+"""``maid org run`` / ``report`` / ``forward`` / ``gc``: c7n-org's options over the engine.
 
 ```
 maid org run -c accounts.yml -s OUT POLICY.yml [-a NAME|ID ...] [-t TAG ...] [-r REGION|all ...]
              [-p GLOB] [-l POLICY_TAG] [--dryrun] [--plan] [--workers N]
 maid org report -c accounts.yml -s OUT POLICY.yml [same selection] [--format table|csv|json]
+maid org forward -c accounts.yml POLICY.yml [-a/-t/-r ...] [--central ACCOUNT] [--organization O-ID] [--plan]
+maid org gc -c accounts.yml POLICY.yml [-a/-t/-r ...] [--central ACCOUNT] [--prefix P] [--plan]
 ```
 """
 import fnmatch
@@ -102,8 +104,11 @@ def org():
 @click.option("--profile", help="AWS profile the roles are assumed from.")
 @click.option("--retry-mode", type=click.Choice(["standard", "adaptive"]), default=None)
 @click.option("--max-attempts", type=int, default=None, help="API attempts per call, retries included.")
+@click.option("--share-rules", is_flag=True, help="Deploy: identical patterns share EventBridge rules.")
+@click.option("--bundle", is_flag=True, help="Deploy: identical patterns and settings share one function.")
 def run_command(config, used, names, not_names, tags, regions, patterns, policy_tags, files,
-                output_dir, dryrun, plan, workers, profile, retry_mode, max_attempts):
+                output_dir, dryrun, plan, workers, profile, retry_mode, max_attempts, share_rules,
+                bundle):
     """Run policies in every selected account x region."""
     from ..progress import Progress
     from .accounts import check_accounts, comma_expand
@@ -119,7 +124,7 @@ def run_command(config, used, names, not_names, tags, regions, patterns, policy_
         _fail(problems)
     options = OrgOptions(output_dir=output_dir, regions=comma_expand(regions), dryrun=dryrun,
                          plan=plan, workers=workers, profile=profile, retry_mode=retry_mode,
-                         max_attempts=max_attempts)
+                         max_attempts=max_attempts, share_rules=share_rules, bundle=bundle)
     started = time.time()
     with Progress(total=steps(accounts, specs, options.regions), label="maid org run") as progress:
         summary = run_org(accounts, specs, options, echo=progress.echo(click.echo),
@@ -173,3 +178,75 @@ def report_command(config, used, names, not_names, tags, regions, patterns, poli
         for line in problems:
             click.echo(line, err=True)
     sys.exit(1 if problems else 0)
+
+
+def _central_options(f):
+    for option in reversed([
+            click.option("--central", default=None, metavar="ACCOUNT",
+                         help="The central account (id or name) of member-role policies whose "
+                              "mode.role is a bare name; default: the account of mode.role's ARN."),
+            click.option("--plan", is_flag=True, help="Change nothing: print the plan."),
+            click.option("--workers", type=click.IntRange(1, 64), default=DEFAULT_WORKERS,
+                         show_default=True, help="Accounts handled at once."),
+            click.option("--profile", help="AWS profile the roles are assumed from.")]):
+        f = option(f)
+    return f
+
+
+def _all_accounts(config):
+    from .accounts import load
+    return load(config)   # already checked by load_accounts
+
+
+@org.command("forward")
+@selection
+@_central_options
+@click.option("--organization", default=None, metavar="O-ID",
+              help="Let every account of this AWS organization put events on the central bus "
+                   "(one statement) instead of one statement per member account.")
+def forward_command(config, used, names, not_names, tags, regions, patterns, policy_tags, files,
+                    central, plan, workers, profile, organization):
+    """Forward member accounts' events to the central account of member-role policies:
+    the central bus's permission, and in each member account a forwarding rule per policy
+    (and the role EventBridge forwards with). Deploy the policies themselves in the central
+    account with maid run."""
+    from .accounts import comma_expand
+    from .central import forward_setup
+    from .creds import Hub
+    if not files + used:
+        raise click.UsageError("Give a policy file (FILES or -u).")
+    if organization is not None and not organization.startswith("o-"):
+        raise click.UsageError(f"--organization {organization}: an organization id starts with 'o-'")
+    specs = load_policies(files + used, patterns, policy_tags)
+    selected = load_accounts(config, names, tags, not_names, regions)
+    code = forward_setup(_all_accounts(config), selected, specs, central=central,
+                         organization=organization, regions=comma_expand(regions), plan_only=plan,
+                         echo=click.echo, hub=Hub(profile=profile), workers=workers)
+    sys.exit(code)
+
+
+@org.command("gc")
+@selection
+@_central_options
+@click.option("--prefix", default=None, help="Only functions and rules whose name starts with this.")
+def gc_command(config, used, names, not_names, tags, regions, patterns, policy_tags, files,
+               central, plan, workers, profile, prefix):
+    """Remove, in every selected account x region, what policies no longer in the files left
+    deployed: functions, rules, forwarding rules, the forwarding role, bus statements."""
+    from ..validate import check
+    from .accounts import comma_expand
+    from .central import org_gc
+    from .creds import Hub
+    if not files + used:
+        raise click.UsageError("Give the policy files whose policies stay (FILES or -u).")
+    if patterns or policy_tags:
+        raise click.UsageError("gc keeps the policies of the files: -p/-l would remove the others")
+    specs = load_policies(files + used)
+    problems = check(specs)
+    if problems:
+        _fail(problems)
+    selected = load_accounts(config, names, tags, not_names, regions)
+    code = org_gc(_all_accounts(config), selected, specs, central=central,
+                  regions=comma_expand(regions), prefix=prefix, plan_only=plan, echo=click.echo,
+                  hub=Hub(profile=profile), workers=workers)
+    sys.exit(code)

@@ -33,7 +33,7 @@ class Hub:
         self.retry_mode, self.max_attempts = retry_mode, max_attempts
         self.region = SessionFactory(region=region).region
         self.config = Config(retries={"mode": retry_mode or DEFAULT_RETRY_MODE,
-                                      "max_attempts": int(max_attempts or DEFAULT_MAX_ATTEMPTS)})
+                                      "total_max_attempts": int(max_attempts or DEFAULT_MAX_ATTEMPTS)})
         self.session_name = session_name
         self.counter = ApiCallCounter()
         self._loader = botocore.session.get_session().get_component("data_loader")
@@ -110,7 +110,7 @@ class AccountCredentials:
         creds = self.hub.credentials()
         for arn in self.account.roles:
             sts = self.hub.session(creds).client("sts", config=self.hub.config)
-            sts.meta.events.register("before-call", self.hub.counter)
+            self.hub.counter.attach(sts)
             params = {"RoleArn": arn, "RoleSessionName": self.hub.session_name}
             if self.account.external_id:
                 params["ExternalId"] = self.account.external_id

@@ -19,6 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from ..context import Context
+from ..modes.core import is_event_mode
 from ..policy import aws_error, load_plugins
 from ..runner import RunOptions, global_region, is_global, run_region
 from . import DEFAULT_WORKERS
@@ -38,6 +39,8 @@ class OrgOptions:
     profile: str = None
     retry_mode: str = None
     max_attempts: int = None
+    share_rules: bool = False      # deploy: see mu/sharing.py, mu/bundle.py
+    bundle: bool = False
 
 
 @dataclass
@@ -51,6 +54,17 @@ class Summary:
 
 def _echo(message, err=False):
     print(message, file=sys.stderr if err else sys.stdout)
+
+
+def central_elsewhere(spec, account_id):
+    """A ``member-role`` event policy whose role ARN is in another (the central) account: its
+    one function serves every member from there, so it is not deployed to each account."""
+    mode = spec.data.get("mode") if isinstance(spec.data, dict) else None
+    if not isinstance(mode, dict) or not mode.get("member-role") or not is_event_mode(spec.data):
+        return False
+    role = mode.get("role")
+    parts = role.split(":") if isinstance(role, str) and role.startswith("arn:") else ()
+    return len(parts) > 4 and parts[4].isdigit() and parts[4] != account_id
 
 
 def join(base, *parts):
@@ -140,7 +154,7 @@ def enabled_regions(creds, hub):
     """``-r all``: the regions the account has enabled, asked with its own credentials."""
     try:
         ec2 = creds.factory(hub.region).client("ec2")
-        ec2.meta.events.register("before-call", hub.counter)
+        hub.counter.attach(ec2)
         return sorted(r["RegionName"] for r in ec2.describe_regions()["Regions"])
     except CredentialsError as e:
         return e
@@ -182,6 +196,11 @@ def run_task(task, specs, options, hub, echo, progress):
 
     here, _ = accounts_mod.policies_for(account, specs)
     here = [s for s in here if not is_global(s) or region == task.home]
+    elsewhere = [s for s in here if central_elsewhere(s, account.account_id)]
+    for spec in elsewhere:
+        echo(f"{account.name}: {spec.name}: skipped in {region}: a member-role policy deploys in its "
+             f"central account {spec.data['mode']['role'].split(':')[4]} only (see maid org forward)")
+    here = [s for s in here if s not in elsewhere]
     record = {"account": account.name, "account_id": account.account_id, "region": region,
               "policies": [s.name for s in here], "api-calls": {}}
     code = 0
@@ -191,7 +210,9 @@ def run_task(task, specs, options, hub, echo, progress):
         ctx = Context(factory, region=region, account_id=account.account_id,
                       dryrun=options.dryrun or options.plan,
                       output_dir=join(options.output_dir, account.name, region))
-        code = run_region(here, ctx, RunOptions(dryrun=options.dryrun, plan=options.plan), tee)
+        code = run_region(here, ctx, RunOptions(dryrun=options.dryrun, plan=options.plan,
+                                                 share_rules=options.share_rules,
+                                                 bundle=options.bundle), tee)
     except CredentialsError as e:
         code = fail(str(e))
     except Exception as e:   # a bug or a malformed answer fails this task, not the run

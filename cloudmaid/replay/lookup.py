@@ -30,7 +30,7 @@ def client(factory, region):
     """A cloudtrail client for ``region`` with throttle-aware retries, counting its calls."""
     config = factory.config.merge(RETRIES)
     c = factory.session.client("cloudtrail", region_name=region, config=config)
-    c.meta.events.register("before-call", factory.counter)
+    factory.counter.attach(c)
     return c
 
 

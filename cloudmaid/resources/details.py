@@ -3,10 +3,24 @@ threads, with Custodian's handling of a missing configuration and of denied acce
 import concurrent.futures
 
 from botocore.exceptions import ClientError
+from botocore.retries import standard
 
 #: Custodian's annotation: the detail methods access was denied to
 DENIED = "c7n:DeniedMethods"
 WORKERS = 8
+#: the error codes botocore's standard retry mode retries (throttles, timeouts)
+_RETRIED_CODES = frozenset(
+    [*getattr(standard.ThrottledRetryableChecker, "_THROTTLED_ERROR_CODES", ()),
+     *getattr(standard.TransientRetryableChecker, "_TRANSIENT_ERROR_CODES", ())])
+
+
+def transient(error):
+    """Did the read fail for want of an answer (throttled, a 5xx: what botocore retries, so
+    it got here only once the retries ran out) rather than for what the resource is? Those
+    must fail the policy: a filter that swallows a ClientError re-raises them."""
+    meta = error.response.get("ResponseMetadata") or {}
+    return (meta.get("HTTPStatusCode") or 0) >= 500 or meta.get("RetryQuotaReached") is True \
+        or error.response.get("Error", {}).get("Code") in _RETRIED_CODES
 
 
 def not_found(code):

@@ -10,6 +10,7 @@ from ...filters.core import Filter, filters
 from ...filters.value import ValueFilter
 from ...resources.manager import ResourceManager
 from ...resources.related import AgeFilter, RelatedValueFilter, value_filter
+from .. import once
 from . import usage
 from .usage import gone
 
@@ -190,6 +191,9 @@ class CopyImage(Action):
                       "Encrypted": self.data.get("encrypt", False)}
             if self.data.get("key-id"):   # Custodian sends "" without one, which AWS refuses
                 params["KmsKeyId"] = self.data["key-id"]
+            # the same token on every attempt: AWS answers a repeat with the first copy
+            params["ClientToken"] = once.token(self.manager, "CopyImage", image["ImageId"],
+                                               self.data.get("region") or region)
             self.result["copies"][image["ImageId"]] = client.copy_image(**params)["ImageId"]
         self.each(resources, copy)
         if (self.data.get("region") or region) == region:

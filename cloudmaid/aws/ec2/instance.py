@@ -1,20 +1,25 @@
 """EC2 instance state actions, with Cloud Custodian's keys and semantics.
 
 Each action acts only on instances in the states it applies to (Custodian's implicit filter);
-the others are listed under ``skipped`` in the action's result. Calls are batched; a failing
-batch is retried one instance at a time, so one instance never stops the others.
+the others are listed under ``skipped`` in the action's result, and no call is made for them
+(a stop on a stopped instance does nothing). Calls are batched; the instances a failing batch
+names (gone, protected, in a state the call refuses) fail with AWS's error and the others are
+retried in one call, so one instance never stops the others.
 
 ``force`` never means StopInstances ``Force`` (which skips the OS shutdown): as in Custodian, it
 turns off the protection (``disableApiStop`` / ``disableApiTermination``) of an instance that
 AWS refused with OperationNotPermitted, then retries that instance once.
 """
+import re
+
 from botocore.exceptions import ClientError
 
-from ...actions.core import Action, actions
+from ...actions.core import Action, actions, error_text
 
 EC2 = ("ec2",)
 STOP_PROTECTION = "DisableApiStop"
 TERMINATION_PROTECTION = "DisableApiTermination"
+INSTANCE_ID = re.compile(r"(?<![\w-])i-[0-9a-f]{8,17}(?![\w-])")
 
 
 def state(instance):
@@ -64,6 +69,13 @@ class InstanceAction(Action):
         if instances:
             self.result.setdefault("skipped", []).extend(self.resource_ids(instances))
 
+    def bad_ids(self, error, ids):
+        """The instances a refused batch names (InvalidInstanceID.NotFound: "The instance IDs
+        'i-1, i-2' do not exist"; IncorrectInstanceState, OperationNotPermitted: "The
+        instance 'i-1' ..."): they fail, the others are retried in one call."""
+        return set(INSTANCE_ID.findall(error.response.get("Error", {}).get("Message") or "")) \
+            & set(ids)
+
     def call(self, operation, instances, unprotect=(), **params):
         """``operation`` on batches of ``instances``; with ``unprotect`` (attribute names), an
         instance refused with OperationNotPermitted has them set to false and is retried."""
@@ -71,27 +83,39 @@ class InstanceAction(Action):
             return
         client = self.manager.client()
         method = getattr(client, operation)
+        tried = set()
 
         def once(batch):
-            try:
-                method(InstanceIds=self.resource_ids(batch), **params)
-            except ClientError as e:
-                # spot instances have no protection to turn off (Custodian skips them too)
-                if (not unprotect or len(batch) != 1 or error_code(e) != "OperationNotPermitted"
-                        or batch[0].get("InstanceLifecycle") == "spot"):
-                    raise
-                self.unprotect(client, batch[0], unprotect)
-                method(InstanceIds=self.resource_ids(batch), **params)
+            while True:
+                try:
+                    return method(InstanceIds=self.resource_ids(batch), **params)
+                except ClientError as e:
+                    if not unprotect or error_code(e) != "OperationNotPermitted":
+                        raise
+                    named = self.bad_ids(e, self.resource_ids(batch)) or (
+                        set(self.resource_ids(batch)) if len(batch) == 1 else set())
+                    # spot instances have no protection to turn off (Custodian skips them too)
+                    refused = [i for i in batch if i["InstanceId"] in named - tried
+                               and i.get("InstanceLifecycle") != "spot"]
+                    if not refused:
+                        raise
+                    for i in refused:
+                        tried.add(i["InstanceId"])
+                        if not self.unprotect(client, i, unprotect):
+                            raise   # batched() fails the instance it names, with the note
         self.batched(instances, once)
 
     def unprotect(self, client, instance, attributes):
+        """Turn ``attributes`` off; False (and a note for the failure record) when refused."""
         for attribute in attributes:
             try:
                 client.modify_instance_attribute(InstanceId=instance["InstanceId"],
                                                  **{attribute: {"Value": False}})
             except ClientError as e:
                 if error_code(e) != "IncorrectInstanceState":
-                    raise
+                    self.note(instance, f"turning {attribute} off failed: {error_text(e)}")
+                    return False
+        return True
 
 
 @actions.register("start", resources=EC2)

@@ -6,6 +6,7 @@ from botocore.exceptions import ClientError
 
 from ...actions.core import Action, actions
 from ...resources.tagsource import tag_value
+from .. import once
 from .instance import InstanceAction, error_code, state
 from .instance_cost import recommended_type
 
@@ -23,7 +24,8 @@ class Snapshot(Action):
     schema = {"copy-tags": {"type": "array", "items": {"type": "string"}},
               "copy-volume-tags": {"type": "boolean"}, "tags": {"type": "object"},
               "exclude-boot": {"type": "boolean"}}
-    permissions = ("ec2:CreateSnapshots", "ec2:CreateSnapshot", "ec2:CreateTags")
+    permissions = ("ec2:CreateSnapshots", "ec2:CreateSnapshot", "ec2:CreateTags",
+                   "ec2:DescribeSnapshots")
     SKIPPED = ("InvalidInstanceId.NotFound", "InvalidInstanceID.NotFound",
                "ConcurrentSnapshotLimitExceeded", "IncorrectState")
 
@@ -59,12 +61,13 @@ class Snapshot(Action):
         return params
 
     def process(self, resources):
-        client = self.manager.client()
         self.result["snapshots"] = []
 
         def snap(instance):
             try:
-                found = client.create_snapshots(**self.params(instance))["Snapshots"]
+                found = once.ec2_snapshot_write(self.manager, "CreateSnapshots",
+                                                self.params(instance),
+                                                instance["InstanceId"])["Snapshots"]
             except ClientError as e:
                 if error_code(e) not in self.SKIPPED:
                     raise

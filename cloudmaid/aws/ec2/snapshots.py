@@ -12,6 +12,7 @@ from ...actions.core import Action, actions
 from ...filters.core import Filter, filters
 from ...resources.manager import ResourceManager
 from ...resources.related import AgeFilter, RelatedFilter
+from .. import once
 from . import usage
 from .usage import gone
 
@@ -120,9 +121,10 @@ class CopySnapshot(Action):
             tags = [t for t in snapshot.get("Tags") or () if not t["Key"].startswith("aws:")]
             if tags:
                 extra["TagSpecifications"] = [{"ResourceType": "snapshot", "Tags": tags}]
-            new_id = client.copy_snapshot(
+            new_id = once.ec2_snapshot_write(self.manager, "CopySnapshot", dict(
                 SourceRegion=region, SourceSnapshotId=snapshot["SnapshotId"],
-                Description=snapshot.get("Description", ""), **extra)["SnapshotId"]
+                Description=snapshot.get("Description", ""), **extra),
+                snapshot["SnapshotId"], target)["SnapshotId"]
             snapshot["c7n:CopiedSnapshot"] = new_id
             self.result["copies"][snapshot["SnapshotId"]] = new_id
             copies.append(new_id)

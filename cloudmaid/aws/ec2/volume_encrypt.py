@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError, WaiterError
 
 from ...actions.core import Action, actions
 from ...resources.manager import ResourceManager
+from .. import once
 
 log = logging.getLogger("cloudmaid.ebs")
 TRANSIENT = "maid transient snapshot for encryption"
@@ -123,13 +124,15 @@ class EncryptInstanceVolumes(Action):
         """A new encrypted volume with the volume's data, size, type and tags."""
         marker = [{"ResourceType": "snapshot",
                    "Tags": [{"Key": "maid-crypto-remediation", "Value": "true"}]}]
-        plain = ec2.create_snapshot(VolumeId=volume["VolumeId"], Description=TRANSIENT,
-                                    TagSpecifications=marker)["SnapshotId"]
+        plain = once.ec2_snapshot_write(self.manager, "CreateSnapshot", {
+            "VolumeId": volume["VolumeId"], "Description": TRANSIENT,
+            "TagSpecifications": marker}, volume["VolumeId"])["SnapshotId"]
         transient = [plain]
         self.wait(ec2, "snapshot_completed", SnapshotIds=[plain])
-        copy = ec2.copy_snapshot(SourceSnapshotId=plain, SourceRegion=self.manager.ctx.region,
-                                 Description=TRANSIENT, Encrypted=True, KmsKeyId=key_id,
-                                 TagSpecifications=marker)["SnapshotId"]
+        copy = once.ec2_snapshot_write(self.manager, "CopySnapshot", {
+            "SourceSnapshotId": plain, "SourceRegion": self.manager.ctx.region,
+            "Description": TRANSIENT, "Encrypted": True, "KmsKeyId": key_id,
+            "TagSpecifications": marker}, plain)["SnapshotId"]
         transient.append(copy)
         self.wait(ec2, "snapshot_completed", SnapshotIds=[copy])
         attachment = volume["Attachments"][0]
@@ -146,6 +149,8 @@ class EncryptInstanceVolumes(Action):
             params["Iops"] = volume["Iops"]
         if volume["VolumeType"] == "gp3" and volume.get("Throughput"):
             params["Throughput"] = volume["Throughput"]
+        # the same token on every attempt: AWS answers a repeat with the first volume
+        params["ClientToken"] = once.token(self.manager, "CreateVolume", volume["VolumeId"])
         new_id = ec2.create_volume(**params)["VolumeId"]
         self.wait(ec2, "volume_available", VolumeIds=[new_id])
         for sid in transient:

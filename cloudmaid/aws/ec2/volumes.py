@@ -14,6 +14,7 @@ from ...filters.listitem import ListItemFilter
 from ...filters.value import ValueFilter
 from ...resources.manager import ResourceManager
 from ...resources.related import RelatedFilter, RelatedValueFilter, lookup, value_filter
+from .. import once
 from .usage import gone, policy_filters
 
 EBS = ("ebs",)
@@ -294,7 +295,7 @@ class Snapshot(Action):
     schema = {"copy-tags": {"type": "array", "items": {"type": "string"}},
               "copy-volume-tags": {"type": "boolean"}, "tags": {"type": "object"},
               "description": {"type": "string"}}
-    permissions = ("ec2:CreateSnapshot", "ec2:CreateTags")
+    permissions = ("ec2:CreateSnapshot", "ec2:CreateTags", "ec2:DescribeSnapshots")
 
     def validate(self):
         if self.data.get("copy-tags") and "copy-volume-tags" in self.data:
@@ -314,7 +315,6 @@ class Snapshot(Action):
         return tags
 
     def process(self, resources):
-        client = self.manager.client()
         policy = getattr(self.manager, "policy_name", None)
         default = "Automated snapshot by cloudmaid"
         description = self.data.get("description") or (
@@ -327,7 +327,8 @@ class Snapshot(Action):
             if tags:
                 params["TagSpecifications"] = [{"ResourceType": "snapshot", "Tags": tags}]
             try:
-                self.result["snapshots"].append(client.create_snapshot(**params)["SnapshotId"])
+                self.result["snapshots"].append(once.ec2_snapshot_write(
+                    self.manager, "CreateSnapshot", params, volume["VolumeId"])["SnapshotId"])
             except ClientError as e:
                 if not gone(e, "InvalidVolume.NotFound"):
                     raise

@@ -8,6 +8,7 @@ from ...filters.crossaccount import CrossAccountFilter
 from ...filters.listitem import ListItemFilter
 from ...filters.policydoc import Checker, account_of
 from ...filters.value import ValueFilter
+from ...resources.details import transient
 
 KEYS = ("kms-key",)
 BOTH = ("kms-key", "kms")
@@ -120,8 +121,10 @@ class LastRotation(ValueFilter):
                 for page in client.get_paginator("list_key_rotations").paginate(
                         KeyId=key["KeyId"]):
                     rotations.extend(page.get("Rotations") or ())
-            except ClientError:
-                pass   # Custodian logs it and matches against None
+            except ClientError as e:
+                if transient(e):   # throttled past the retries: unknown, not "never rotated"
+                    raise
+                # Custodian logs it and matches against None
             key[self.annotation] = max(rotations, key=lambda r: r.get("RotationDate") or 0) \
                 if rotations else None
         self.manager.cached(resources, self.annotation, fetch)
@@ -153,7 +156,9 @@ class LastUsage(ListItemFilter):
         def fetch(key):
             try:
                 answer = client.get_key_last_usage(KeyId=key["KeyId"])
-            except ClientError:
+            except ClientError as e:
+                if transient(e):
+                    raise
                 key[self.annotation] = []   # Custodian logs it: no item to match
                 return
             answer.pop("ResponseMetadata", None)

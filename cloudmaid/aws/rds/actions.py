@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 
 from ...actions.core import Action, actions
 from ...filters.base import now_of
+from .. import once
 from .filters import UPGRADE, engine_upgrades, version_key
 
 RDS = ("rds",)
@@ -164,14 +165,29 @@ class Delete(InstanceAction):
 class Snapshot(InstanceAction):
     """CreateDBSnapshot ``Backup-<id>-<date>`` of each available instance that can be
     backed up (not Aurora members or postgres/old mysql replicas)."""
-    permissions = ("rds:CreateDBSnapshot",)
+    permissions = ("rds:CreateDBSnapshot", "rds:DescribeDBSnapshots")
 
     def eligible(self, db):
         return can_back_up(db)
 
     def apply(self, client, db):
         name = snapshot_identifier(self.manager, "Backup", db[ID])
-        client.create_db_snapshot(DBSnapshotIdentifier=name, DBInstanceIdentifier=db[ID])
+
+        def find():
+            """The snapshot of that name when this run made it (a lost answer, a repeat
+            refused as a duplicate): of this instance, since the run started."""
+            try:
+                found = client.describe_db_snapshots(DBSnapshotIdentifier=name)["DBSnapshots"]
+            except ClientError as e:
+                if e.response["Error"]["Code"] in ("DBSnapshotNotFound", "DBSnapshotNotFoundFault"):
+                    return None
+                raise
+            ours = [s for s in found if s.get(ID) == db[ID] and s.get("SnapshotType") == "manual"
+                    and once.since_start(self.manager, s.get("SnapshotCreateTime"))]
+            return {"DBSnapshot": ours[0]} if ours else None
+        once.named_write(self.manager, "rds", "CreateDBSnapshot",
+                         {"DBSnapshotIdentifier": name, "DBInstanceIdentifier": db[ID]}, find,
+                         exists=("DBSnapshotAlreadyExists", "DBSnapshotAlreadyExistsFault"))
         self.result.setdefault("snapshots", []).append(name)
 
     def process(self, resources):

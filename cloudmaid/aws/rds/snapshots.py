@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 from ...actions.core import Action, actions
 from ...filters import valuefrom
 from ...filters.core import Filter, filters
+from .. import once
 from .actions import snapshot_identifier
 
 SNAPSHOT = ("rds-snapshot",)
@@ -141,7 +142,7 @@ class RegionCopy(Action):
     schema = {"target_region": {"type": "string"}, "target_key": {"type": "string"},
               "copy_tags": {"type": "boolean"}, "tags": {"type": "object"}}
     required = ("target_region",)
-    permissions = ("rds:CopyDBSnapshot",)
+    permissions = ("rds:CopyDBSnapshot", "rds:DescribeDBSnapshots")
 
     def process(self, resources):
         target = self.data["target_region"]
@@ -164,13 +165,28 @@ class RegionCopy(Action):
                 # given tags replace the copied ones: add the snapshot's own back
                 params["Tags"] = extra + (list(s.get("Tags") or []) if copy_tags else [])
             try:
-                answer = client.copy_db_snapshot(**params)
+                answer = once.named_write(self.manager, "rds", "CopyDBSnapshot", params,
+                                          lambda: self.copied(client, s, params), (), target)
             except ClientError as e:
                 if code_of(e) in ("DBSnapshotAlreadyExists", "DBSnapshotAlreadyExistsFault"):
                     return
                 raise
             s["c7n:CopiedSnapshot"] = answer["DBSnapshot"]["DBSnapshotArn"]
         self.each(resources, copy)
+
+    @staticmethod
+    def copied(client, snapshot, params):
+        """The copy a lost answer made: the target of that name, copied from ``snapshot``."""
+        try:
+            found = client.describe_db_snapshots(
+                DBSnapshotIdentifier=params["TargetDBSnapshotIdentifier"])["DBSnapshots"]
+        except ClientError as e:
+            if code_of(e) in ("DBSnapshotNotFound", "DBSnapshotNotFoundFault"):
+                return None
+            raise
+        ours = [c for c in found if c.get("SourceDBSnapshotIdentifier") in
+                (None, snapshot["DBSnapshotArn"], snapshot["DBSnapshotIdentifier"])]
+        return {"DBSnapshot": ours[0]} if ours else None
 
 
 # -- rds-cluster --------------------------------------------------------------------------------
@@ -246,12 +262,30 @@ class StartCluster(ClusterAction):
 @actions.register("snapshot", resources=CLUSTER)
 class SnapshotCluster(ClusterAction):
     """CreateDBClusterSnapshot ``Backup-<id>-<date>``."""
-    permissions = ("rds:CreateDBClusterSnapshot",)
+    permissions = ("rds:CreateDBClusterSnapshot", "rds:DescribeDBClusterSnapshots")
 
     def apply(self, client, cluster):
         cid = cluster["DBClusterIdentifier"]
-        self.call(client.create_db_cluster_snapshot, DBClusterIdentifier=cid,
-                  DBClusterSnapshotIdentifier=snapshot_identifier(self.manager, "Backup", cid))
+        name = snapshot_identifier(self.manager, "Backup", cid)
+
+        def find():
+            """The snapshot of that name when this run made it: of this cluster, since the
+            run started."""
+            try:
+                found = client.describe_db_cluster_snapshots(
+                    DBClusterSnapshotIdentifier=name)["DBClusterSnapshots"]
+            except ClientError as e:
+                if code_of(e) == "DBClusterSnapshotNotFoundFault":
+                    return None
+                raise
+            ours = [s for s in found if s.get("DBClusterIdentifier") == cid
+                    and once.since_start(self.manager, s.get("SnapshotCreateTime"))]
+            return {"DBClusterSnapshot": ours[0]} if ours else None
+
+        def create(**params):
+            return once.named_write(self.manager, "rds", "CreateDBClusterSnapshot", params,
+                                    find, exists=("DBClusterSnapshotAlreadyExistsFault",))
+        self.call(create, DBClusterIdentifier=cid, DBClusterSnapshotIdentifier=name)
 
 
 @actions.register("delete", resources=("rds-cluster-snapshot",))

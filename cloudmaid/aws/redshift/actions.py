@@ -4,6 +4,7 @@ One call per resource; ``Action.each`` records a failure and carries on."""
 from botocore.exceptions import ClientError
 
 from ...actions.core import Action, actions
+from .. import once
 from ..rds.actions import snapshot_identifier
 
 CLUSTER = ("redshift",)
@@ -88,16 +89,33 @@ class SetPublicAccess(ClusterAction):
 @actions.register("snapshot", resources=CLUSTER)
 class Snapshot(ClusterAction):
     """CreateClusterSnapshot ``Backup-<id>-<date>``, tagged with the cluster's tags."""
-    permissions = ("redshift:CreateClusterSnapshot", "redshift:CreateTags")
+    permissions = ("redshift:CreateClusterSnapshot", "redshift:CreateTags",
+                   "redshift:DescribeClusterSnapshots")
 
     def apply(self, client, cluster):
         params = {"SnapshotIdentifier": snapshot_identifier(self.manager, "Backup",
                                                             cluster[ID]),
                   ID: cluster[ID]}
         tags = [t for t in cluster.get("Tags") or () if not t["Key"].startswith("aws:")]
+        mark = once.marker(self.manager, cluster[ID])
+        if len(tags) < 50:     # the mark tells this run's snapshot from another's
+            tags = tags + [mark]
         if tags:
             params["Tags"] = tags
-        client.create_cluster_snapshot(**params)
+
+        def find():
+            try:
+                found = client.describe_cluster_snapshots(
+                    SnapshotIdentifier=params["SnapshotIdentifier"])["Snapshots"]
+            except ClientError as e:
+                if code_of(e) in ("ClusterSnapshotNotFound", "ClusterSnapshotNotFoundFault"):
+                    return None
+                raise
+            ours = [s for s in found if once.has_marker(s, mark)]
+            return {"Snapshot": ours[0]} if ours else None
+        once.named_write(self.manager, "redshift", "CreateClusterSnapshot", params, find,
+                         exists=("ClusterSnapshotAlreadyExists",
+                                 "ClusterSnapshotAlreadyExistsFault"))
         self.result.setdefault("snapshots", []).append(params["SnapshotIdentifier"])
 
 

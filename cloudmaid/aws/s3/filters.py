@@ -5,6 +5,7 @@ from botocore.exceptions import ClientError
 
 from ...filters.core import Filter, filters
 from ...filters.metrics import MetricsFilter
+from ...resources.details import transient
 from .region import bucket_region
 
 S3 = ("s3",)
@@ -61,7 +62,9 @@ class BucketEncryption(BucketFetchFilter):
         try:
             meta = kms.describe_key(KeyId=self.data["key"])["KeyMetadata"]
             aliases = kms.list_aliases(KeyId=meta["KeyId"]).get("Aliases", [])
-        except ClientError:
+        except ClientError as e:
+            if transient(e):   # throttled past the retries: unknown, not "no such key"
+                raise
             return None
         return {meta.get("KeyId"), meta.get("Arn"),
                 *(a[k] for a in aliases for k in ("AliasArn", "AliasName") if k in a)}

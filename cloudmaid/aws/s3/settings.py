@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 from ...filters.core import Filter, filters, now_of
 from ...filters.listitem import ListItemFilter
 from ...filters.value import VALUE_SCHEMA, ValueFilter
+from ...resources.details import transient
 from .args import logging_target
 from .region import bucket_region
 
@@ -225,6 +226,8 @@ class BucketReplication(BucketListItems):
         try:
             found = self.manager.client("s3").head_bucket(Bucket=name)
         except ClientError as e:
+            if transient(e):   # throttled past the retries: unknown, not "no such bucket"
+                raise
             found = e.response
         headers = (found.get("ResponseMetadata") or {}).get("HTTPHeaders") or {}
         return found.get("BucketRegion") or headers.get("x-amz-bucket-region")

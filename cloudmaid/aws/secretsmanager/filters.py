@@ -7,6 +7,7 @@ from botocore.exceptions import ClientError
 from ...filters.base import filters, now_of
 from ...filters.value import ValueFilter
 from ...filters.crossaccount import CrossAccountFilter, HasStatementFilter
+from ...resources.details import transient
 from ...resources.related import register_related
 from .types import TYPES
 
@@ -104,7 +105,9 @@ class ReplicaAttribute(ValueFilter):
                 try:
                     got = self.manager.client("secretsmanager", region).describe_secret(
                         SecretId=secret["Name"])
-                except ClientError:
+                except ClientError as e:
+                    if transient(e):   # throttled past the retries: not "no such replica"
+                        raise
                     continue
                 got.pop("ResponseMetadata", None)
                 found.append(dict(got, Region=region))
