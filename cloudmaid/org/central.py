@@ -246,14 +246,21 @@ def run_all(todo, reach, policies, plan_only, echo, workers=4):
     return code
 
 
-def forward_setup(all_accounts, selected, specs, central=None, organization=None, regions=(),
-                  plan_only=False, echo=_echo, hub=None, workers=4):
-    """The ``maid org forward`` command; exit code."""
+def _central_or_say(specs, central, all_accounts, echo):
+    """The member-role policies (central_policies), or None after printing the problems."""
     try:
-        policies = central_policies(specs, resolve_central(central, all_accounts))
+        return central_policies(specs, resolve_central(central, all_accounts))
     except CentralError as e:
         for line in e.lines:
             echo(line, err=True)
+        return None
+
+
+def forward_setup(all_accounts, selected, specs, central=None, organization=None, regions=(),
+                  plan_only=False, echo=_echo, hub=None, workers=4):
+    """The ``maid org forward`` command; exit code."""
+    policies = _central_or_say(specs, central, all_accounts, echo)
+    if policies is None:
         return 1
     if not policies:
         echo("no member-role policy with an event pattern: nothing to forward", err=True)
@@ -322,11 +329,8 @@ def gc_tasks(selected, specs, policies, all_accounts, requested_regions=(), pref
 def org_gc(all_accounts, selected, specs, central=None, regions=(), prefix=None, plan_only=False,
            echo=_echo, hub=None, workers=4):
     """The ``maid org gc`` command; exit code."""
-    try:
-        policies = central_policies(specs, resolve_central(central, all_accounts))
-    except CentralError as e:
-        for line in e.lines:
-            echo(line, err=True)
+    policies = _central_or_say(specs, central, all_accounts, echo)
+    if policies is None:
         return 1
     if not _named_regions(selected, regions, echo):
         return 1
