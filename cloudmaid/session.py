@@ -98,12 +98,25 @@ class SessionFactory:
             self._session = self._assume(base) if self.assume_role else base
         return self._session
 
-    def _assume(self, base):
+    def _assume(self, base, clock=None):
+        """A session on the role's credentials, assumed again shortly before they expire: a
+        run (or a warm function serving a member account) may outlive one role session."""
+        import botocore.session
+        from botocore.credentials import RefreshableCredentials
         sts = self.counter.attach(base.client("sts", config=self.config))
-        creds = sts.assume_role(RoleArn=self.assume_role, RoleSessionName="cloudmaid")["Credentials"]
-        return boto3.Session(aws_access_key_id=creds["AccessKeyId"],
-                             aws_secret_access_key=creds["SecretAccessKey"],
-                             aws_session_token=creds["SessionToken"], region_name=self.region)
+
+        def fetch():
+            c = sts.assume_role(RoleArn=self.assume_role, RoleSessionName="cloudmaid")["Credentials"]
+            return {"access_key": c["AccessKeyId"], "secret_key": c["SecretAccessKey"],
+                    "token": c["SessionToken"], "expiry_time": c["Expiration"].isoformat()}
+        meta = fetch()
+        extra = {"time_fetcher": clock} if clock is not None else {}
+        creds = RefreshableCredentials(meta["access_key"], meta["secret_key"], meta["token"],
+                                       _expiry(meta["expiry_time"]), refresh_using=fetch,
+                                       method="assume-role", **extra)
+        core = botocore.session.Session()
+        core._credentials = creds   # as boto3's own assume-role provider does
+        return boto3.Session(botocore_session=core, region_name=self.region)
 
     def client(self, service, region=None):
         key = (service, region or self.region)
@@ -123,3 +136,8 @@ class SessionFactory:
         other._clients = {}
         other._lock = threading.Lock()
         return other
+
+
+def _expiry(text):
+    import datetime
+    return datetime.datetime.fromisoformat(text)
