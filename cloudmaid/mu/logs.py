@@ -45,35 +45,34 @@ def logs(specs, ctx, name, echo=_echo, start=None):
         return 1
     group = log_group(spec)
     try:
-        try:
-            found = list(events(ctx.session_factory, group, start))
-        except ClientError as e:
-            if e.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
-                raise
-            found = None
+        found = _read(ctx, group, start)
         bundle = None if found else _bundle_group(specs, spec, ctx)
         if bundle is not None:
             # deployed in a bundle (mu/bundle.py): its lines among the other members'
-            try:
-                found = [e for e in events(ctx.session_factory, bundle, start) if _mentions(e, name)]
-                group = bundle
-            except ClientError as e:
-                if e.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
-                    raise
-        if found is None:
-            raise ClientError({"Error": {"Code": "ResourceNotFoundException", "Message": group}},
-                              "FilterLogEvents")
-        for e in sorted(found, key=lambda e: (e["timestamp"], e.get("eventId", ""))):
-            echo(format_event(e))
+            lines = _read(ctx, bundle, start)
+            if lines is not None:
+                group, found = bundle, [e for e in lines if _mentions(e, name)]
     except ClientError as e:
         err = e.response.get("Error", {})
-        if err.get("Code") == "ResourceNotFoundException":
-            echo(f"no logs for policy '{name}' in {ctx.region}: log group {group} does not exist "
-                 "(not deployed, or never invoked)", err=True)
-        else:
-            echo(f"reading {group} failed: {err.get('Code')}: {err.get('Message')}", err=True)
+        echo(f"reading {group} failed: {err.get('Code')}: {err.get('Message')}", err=True)
         return 1
+    if found is None:
+        echo(f"no logs for policy '{name}' in {ctx.region}: log group {group} does not exist "
+             "(not deployed, or never invoked)", err=True)
+        return 1
+    for e in sorted(found, key=lambda e: (e["timestamp"], e.get("eventId", ""))):
+        echo(format_event(e))
     return 0
+
+
+def _read(ctx, group, start):
+    """The group's events, or None when the log group does not exist."""
+    try:
+        return list(events(ctx.session_factory, group, start))
+    except ClientError as e:
+        if e.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+            return None
+        raise
 
 
 def _bundle_group(specs, spec, ctx):

@@ -9,6 +9,7 @@ from collections import Counter
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .eventbridge import Rule
+from .sharing import AbsentRule
 
 #: EventBridge's default "Rules per event bus" quota (used when Service Quotas cannot be read)
 DEFAULT_RULES_PER_BUS = 300
@@ -34,7 +35,6 @@ def rule_problem(units, view, limit=None):
     """A one-line problem when the deploy would put more rules on a bus than it allows, else
     None. ``units``: the model lists of the deploy (a Deployment's ``models()``, ...). Only
     buses that gain rules are counted (and read)."""
-    from .sharing import AbsentRule
     new, gone = Counter(), Counter()
     for models in units:
         for model in models:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from .eventbridge import DEFAULT_BUS, Rule, RulePermission, Target, list_targets, on_bus
+from ..modes.core import DEFAULT_PREFIX
 from .models import TAG_INFO, TAG_POLICY
 from .planner import APICall
 
@@ -49,7 +50,8 @@ def own_models(dep):
 
 
 def prefix_of(policy):
-    return policy.mode.function_name[: -len(policy.name)] if policy.name else policy.mode.function_name
+    """The policy's ``function-prefix`` (shared rules and bundles carry it too)."""
+    return policy.mode.data.get("function-prefix", DEFAULT_PREFIX)
 
 
 def group_id(policy, rule):
